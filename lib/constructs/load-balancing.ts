@@ -1,0 +1,160 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Port of the CodeDeploy test listener. */
+export const TEST_LISTENER_PORT = 9090;
+
+/** Target-group health check: a task is healthy after HEALTHY_THRESHOLD x INTERVAL seconds (10 s). */
+export const HEALTH_CHECK = {
+  intervalSeconds: 5,
+  timeoutSeconds: 3,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+} as const;
+
+/** In-flight orders finish within this time after a task leaves the target group. */
+export const DEREGISTRATION_DELAY_SECONDS = 30;
+
+/** Properties of {@link OrderBrokerLoadBalancing}. */
+export interface OrderBrokerLoadBalancingProps {
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the internal ALB. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Who may reach the production listener. */
+  readonly clientPeer: ec2.IPeer;
+  /**
+   * Certificate for HTTPS on 443 and 9090. Without one, production listens on HTTP 80 (dev only;
+   * the config refuses prod without a certificate).
+   *
+   * @default - HTTP listeners
+   */
+  readonly certificate?: acm.ICertificate;
+  readonly containerPort: number;
+  readonly healthCheckPath: string;
+  /** Name prefix of the target groups, e.g. `ob-dev` (target group names are limited to 32 characters). */
+  readonly namePrefix: string;
+}
+
+/**
+ * The internal ALB of the OrderBroker: production listener, CodeDeploy test listener on 9090, blue and green
+ * target groups, and the access-log bucket.
+ *
+ * The test listener is reachable only from {@link testTrafficClientSecurityGroup}, which the deployment
+ * validation hook uses: nothing else can reach a green task set before it is promoted.
+ */
+export class OrderBrokerLoadBalancing extends Construct {
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  public readonly productionListener: elbv2.ApplicationListener;
+  public readonly testListener: elbv2.ApplicationListener;
+  public readonly blueTargetGroup: elbv2.ApplicationTargetGroup;
+  public readonly greenTargetGroup: elbv2.ApplicationTargetGroup;
+  /** Attach this group to the clients that validate green through the test listener. */
+  public readonly testTrafficClientSecurityGroup: ec2.SecurityGroup;
+  public readonly accessLogBucket: s3.Bucket;
+  /** Port of the production listener (443 with a certificate, 80 without). */
+  public readonly productionPort: number;
+
+  constructor(scope: Construct, id: string, props: OrderBrokerLoadBalancingProps) {
+    super(scope, id);
+    const https = props.certificate !== undefined;
+    this.productionPort = https ? 443 : 80;
+
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+      // ALB access logs support only SSE-S3.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const albSecurityGroup = new ec2.SecurityGroup(this, 'AlbSecurityGroup', {
+      vpc: props.vpc,
+      description: 'OrderBroker ALB: production from clients, 9090 from deployment validation only',
+      allowAllOutbound: false,
+    });
+    this.testTrafficClientSecurityGroup = new ec2.SecurityGroup(this, 'TestTrafficClientSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Clients allowed on the CodeDeploy test listener (deployment validation hook)',
+      allowAllOutbound: false,
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      internetFacing: false,
+      securityGroup: albSecurityGroup,
+      deletionProtection: true,
+      dropInvalidHeaderFields: true,
+      idleTimeout: Duration.seconds(60),
+    });
+    this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
+
+    const targetGroup = (tgId: string, color: string) =>
+      new elbv2.ApplicationTargetGroup(this, tgId, {
+        vpc: props.vpc,
+        targetGroupName: `${props.namePrefix}-${color}`,
+        targetType: elbv2.TargetType.IP,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        port: props.containerPort,
+        deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_SECONDS),
+        loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
+        healthCheck: {
+          path: props.healthCheckPath,
+          healthyHttpCodes: '200',
+          interval: Duration.seconds(HEALTH_CHECK.intervalSeconds),
+          timeout: Duration.seconds(HEALTH_CHECK.timeoutSeconds),
+          healthyThresholdCount: HEALTH_CHECK.healthyThreshold,
+          unhealthyThresholdCount: HEALTH_CHECK.unhealthyThreshold,
+        },
+      });
+    this.blueTargetGroup = targetGroup('BlueTargetGroup', 'blue');
+    this.greenTargetGroup = targetGroup('GreenTargetGroup', 'green');
+
+    const listen = (listenerId: string, port: number, initial: elbv2.IApplicationTargetGroup) =>
+      this.loadBalancer.addListener(listenerId, {
+        port,
+        protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+        certificates: props.certificate ? [props.certificate] : undefined,
+        sslPolicy: https ? elbv2.SslPolicy.TLS13_12_RES_PQ : undefined,
+        open: false,
+        // CodeDeploy owns the forward targets after the first deployment: production starts on blue, the
+        // test listener on green (this also attaches green to the ALB, which its metrics need).
+        defaultAction: elbv2.ListenerAction.forward([initial]),
+      });
+    this.productionListener = listen('ProductionListener', this.productionPort, this.blueTargetGroup);
+    this.testListener = listen('TestListener', TEST_LISTENER_PORT, this.greenTargetGroup);
+
+    if (https) {
+      // Plain HTTP only redirects (Control Tower CT.ELB.PR.1).
+      this.loadBalancer.addListener('HttpRedirectListener', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+      });
+      albSecurityGroup.addIngressRule(props.clientPeer, ec2.Port.tcp(80), 'Clients: HTTP redirect to HTTPS');
+    }
+    albSecurityGroup.addIngressRule(
+      props.clientPeer,
+      ec2.Port.tcp(this.productionPort),
+      'Clients: production listener',
+    );
+    albSecurityGroup.addIngressRule(
+      this.testTrafficClientSecurityGroup,
+      ec2.Port.tcp(TEST_LISTENER_PORT),
+      'Deployment validation: test listener',
+    );
+    this.testTrafficClientSecurityGroup.addEgressRule(
+      albSecurityGroup,
+      ec2.Port.tcp(TEST_LISTENER_PORT),
+      'Deployment validation: test listener',
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { ClockTime } from '../config/types';
+
+/** Predictive scaling launches capacity this long before the forecast hour (must be < 3600 s). */
+export const PREDICTIVE_SCHEDULING_BUFFER_SECONDS = 600;
+
+/** Properties of {@link OrderBrokerScaling}. */
+export interface OrderBrokerScalingProps {
+  readonly service: ecs.FargateService;
+  /** Prefix of the policy names, e.g. `orderbroker-dev`. */
+  readonly namePrefix: string;
+  /** The scalable target's standing minimum: floor plus warm tasks. */
+  readonly warmFloor: number;
+  readonly maxTasks: number;
+  readonly preOpenTasks: number;
+  readonly preCloseTasks: number;
+  /** Target CPU utilization (%) of target tracking and predictive scaling. */
+  readonly targetCpuPercent: number;
+  /** Tasks a sudden CPU burst adds at once (step scaling). */
+  readonly burstTasks: number;
+  /** America/New_York times of the four scheduled actions. */
+  readonly schedule: {
+    readonly preOpen: ClockTime;
+    readonly postOpen: ClockTime;
+    readonly preClose: ClockTime;
+    readonly postClose: ClockTime;
+  };
+}
+
+/**
+ * Three layers of scaling for a load that is predictable twice a day and spiky in between:
+ *
+ * 1. Scheduled actions (America/New_York, Monday to Friday) raise the minimum before 09:30 and 16:00 and
+ *    lower it after each spike. They are the guarantee: they work from day one and follow DST.
+ * 2. Predictive scaling (ForecastAndScale on the CPU metric pair) learns the daily shape and launches
+ *    capacity before the forecast hour. It needs 24 h of history and never scales in.
+ * 3. Target tracking on CPU, plus a one-minute CPU burst step policy, for what neither foresaw.
+ *
+ * The minimum is the warm floor, so spare tasks are always running: Fargate has no warm pool.
+ */
+export class OrderBrokerScaling extends Construct {
+  public readonly scalableTarget: appscaling.ScalableTarget;
+  public readonly predictivePolicy: appscaling.CfnScalingPolicy;
+
+  constructor(scope: Construct, id: string, props: OrderBrokerScalingProps) {
+    super(scope, id);
+    const { service } = props;
+
+    this.scalableTarget = new appscaling.ScalableTarget(this, 'Target', {
+      serviceNamespace: appscaling.ServiceNamespace.ECS,
+      resourceId: `service/${service.cluster.clusterName}/${service.serviceName}`,
+      scalableDimension: 'ecs:service:DesiredCount',
+      minCapacity: props.warmFloor,
+      maxCapacity: props.maxTasks,
+      // The ECS service-linked role, as `autoScaleTaskCount()` uses: no extra IAM role to audit.
+      role: iam.Role.fromRoleArn(
+        this,
+        'ServiceLinkedRole',
+        Stack.of(this).formatArn({
+          region: '',
+          service: 'iam',
+          resource: 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com',
+          resourceName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
+        }),
+      ),
+    });
+
+    const at = (t: ClockTime) =>
+      appscaling.Schedule.cron({ minute: String(t.minute), hour: String(t.hour), weekDay: 'MON-FRI' });
+    const scheduled: Array<[string, ClockTime, number]> = [
+      ['PreOpen', props.schedule.preOpen, props.preOpenTasks],
+      ['PostOpen', props.schedule.postOpen, props.warmFloor],
+      ['PreClose', props.schedule.preClose, props.preCloseTasks],
+      ['PostClose', props.schedule.postClose, props.warmFloor],
+    ];
+    for (const [name, time, minCapacity] of scheduled) {
+      this.scalableTarget.scaleOnSchedule(name, {
+        schedule: at(time),
+        timeZone: TimeZone.AMERICA_NEW_YORK,
+        minCapacity,
+        maxCapacity: props.maxTasks,
+      });
+    }
+
+    this.scalableTarget.scaleToTrackMetric('CpuTracking', {
+      predefinedMetric: appscaling.PredefinedMetric.ECS_SERVICE_AVERAGE_CPU_UTILIZATION,
+      targetValue: props.targetCpuPercent,
+      scaleOutCooldown: Duration.seconds(60),
+      scaleInCooldown: Duration.minutes(5),
+    });
+
+    // Target tracking waits for three one-minute datapoints; a volatility burst gets tasks after one.
+    this.scalableTarget.scaleOnMetric('CpuBurst', {
+      metric: service.metricCpuUtilization({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.AVERAGE,
+      }),
+      scalingSteps: [
+        { upper: 75, change: 0 },
+        { lower: 75, upper: 90, change: props.burstTasks },
+        { lower: 90, change: props.burstTasks * 2 },
+      ],
+      adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      cooldown: Duration.seconds(60),
+    });
+
+    this.predictivePolicy = new appscaling.CfnScalingPolicy(this, 'Predictive', {
+      policyName: `${props.namePrefix}-predictive`,
+      policyType: 'PredictiveScaling',
+      scalingTargetId: this.scalableTarget.scalableTargetId,
+      predictiveScalingPolicyConfiguration: {
+        mode: 'ForecastAndScale',
+        schedulingBufferTime: PREDICTIVE_SCHEDULING_BUFFER_SECONDS,
+        maxCapacityBreachBehavior: 'HonorMaxCapacity',
+        metricSpecifications: [
+          {
+            targetValue: props.targetCpuPercent,
+            predefinedMetricPairSpecification: { predefinedMetricType: 'ECSServiceCPUUtilization' },
+          },
+        ],
+      },
+    });
+  }
+}

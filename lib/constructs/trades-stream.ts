@@ -1,0 +1,52 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { TradesStreamConfig } from '../config/types';
+
+/** Properties of {@link TradesStream}. */
+export interface TradesStreamProps {
+  /** Create the stream, or import an existing one. */
+  readonly stream: TradesStreamConfig;
+  /** Customer managed key of a created stream. */
+  readonly dataKey: kms.IKey;
+}
+
+/**
+ * The `trades` Kinesis data stream the OrderBroker writes every executed trade to.
+ *
+ * A created stream is on-demand (the open and close spikes need no shard planning), encrypted with the
+ * platform data key, and retained on stack deletion.
+ */
+export class TradesStream extends Construct {
+  public readonly stream: kinesis.IStream;
+  /** The stream's customer managed key, when it has one (writers need kms:GenerateDataKey on it). */
+  public readonly encryptionKey?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: TradesStreamProps) {
+    super(scope, id);
+    const cfg = props.stream;
+
+    if (cfg.mode === 'import') {
+      this.encryptionKey = cfg.keyArn ? kms.Key.fromKeyArn(this, 'ImportedKey', cfg.keyArn) : undefined;
+      const streamArn =
+        cfg.streamArn ??
+        Stack.of(this).formatArn({ service: 'kinesis', resource: 'stream', resourceName: cfg.streamName });
+      this.stream = kinesis.Stream.fromStreamAttributes(this, 'Stream', {
+        streamArn,
+        encryptionKey: this.encryptionKey,
+      });
+      return;
+    }
+
+    this.encryptionKey = props.dataKey;
+    this.stream = new kinesis.Stream(this, 'Stream', {
+      streamName: 'trades',
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      encryption: kinesis.StreamEncryption.KMS,
+      encryptionKey: props.dataKey,
+      retentionPeriod: Duration.hours(cfg.retentionHours),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { TapConfig } from './config/types';
+import { Network } from './constructs/network';
+import { OrdersDatabase } from './constructs/orders-database';
+import { PlatformKeys } from './constructs/platform-keys';
+import { TradesStream } from './constructs/trades-stream';
+import { EcsTradingInfra } from './ecs_trading_infra';
+
+/** Properties of {@link TapStack}. */
+export interface TapStackProps extends StackProps {
+  /** The validated configuration (see `resolveConfig`). */
+  readonly config: TapConfig;
+}
+
+/**
+ * One OrderBroker deployment in us-east-2: keys, network, the `trades` stream and `orders` database
+ * (created or imported), and the trading platform on ECS Fargate.
+ */
+export class TapStack extends Stack {
+  public readonly keys: PlatformKeys;
+  public readonly network: Network;
+  public readonly tradesStream: TradesStream;
+  public readonly ordersDatabase: OrdersDatabase;
+  public readonly platform: EcsTradingInfra;
+
+  constructor(scope: Construct, id: string, props: TapStackProps) {
+    const { config } = props;
+    super(scope, id, {
+      ...props,
+      env: config.env,
+      description: `OrderBroker trading platform (${config.profile}): ECS Fargate, blue/green, predictive scaling`,
+      terminationProtection: config.profile === 'prod',
+    });
+    const name = `orderbroker-${config.profile}`;
+    const logRetention = config.service.logRetentionDays as logs.RetentionDays;
+
+    this.keys = new PlatformKeys(this, 'Keys', { aliasPrefix: name });
+    this.network = new Network(this, 'Network', {
+      vpc: config.network,
+      logsKey: this.keys.logsKey,
+      flowLogRetention: logRetention,
+    });
+    this.tradesStream = new TradesStream(this, 'TradesStream', {
+      stream: config.tradesStream,
+      dataKey: this.keys.dataKey,
+    });
+    this.ordersDatabase = new OrdersDatabase(this, 'OrdersDatabase', {
+      database: config.ordersDatabase,
+      vpc: this.network.vpc,
+      subnets: this.network.dataSubnets,
+      clusterIdentifier: `orders-${config.profile}`,
+      databaseName: config.dbName,
+      dataKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
+      logRetention,
+    });
+
+    this.platform = new EcsTradingInfra(this, 'Platform', {
+      environmentName: config.profile,
+      vpc: this.network.vpc,
+      appSubnets: this.network.appSubnets,
+      clientPeer: ec2.Peer.ipv4(config.clientCidr),
+      tradesStream: this.tradesStream.stream,
+      tradesStreamKey: this.tradesStream.encryptionKey,
+      ordersDatabase: this.ordersDatabase.cluster,
+      dbUser: config.dbUser,
+      dbName: config.dbName,
+      logsKey: this.keys.logsKey,
+      alertsKey: this.keys.alertsKey,
+      logRetention,
+      certificate: config.loadBalancing.certificateArn
+        ? acm.Certificate.fromCertificateArn(this, 'Certificate', config.loadBalancing.certificateArn)
+        : undefined,
+      service: config.service,
+      capacity: config.capacity,
+      schedule: config.schedule,
+      deployment: config.deployment,
+      alarmEmail: config.alerting.email,
+    });
+  }
+}
