@@ -18,6 +18,13 @@ export interface CreateAppOptions {
    * @default - the CLI's, or a temporary directory
    */
   readonly outdir?: string;
+  /**
+   * Register the compliance gate (validation plugins and READONLY Aspects). Only the benchmark that measures
+   * the gate's cost turns it off.
+   *
+   * @default true
+   */
+  readonly complianceGate?: boolean;
 }
 
 /** The app, its single stack and the configuration it was built from. */
