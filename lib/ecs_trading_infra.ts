@@ -172,7 +172,9 @@ export class EcsTradingInfra extends Construct {
       testTrafficClientSecurityGroup: this.loadBalancing.testTrafficClientSecurityGroup,
       loadBalancer: this.loadBalancing.loadBalancer,
       testListenerPort: TEST_LISTENER_PORT,
-      testListenerProtocol: props.certificate ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+      testListenerProtocol: props.certificate
+        ? elbv2.ApplicationProtocol.HTTPS
+        : elbv2.ApplicationProtocol.HTTP,
       deploymentGroup: this.blueGreen.deploymentGroup,
       deploymentRole: this.blueGreen.deploymentGroup.role,
       healthCheckPath: props.service.healthCheckPath,

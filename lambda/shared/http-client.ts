@@ -56,7 +56,9 @@ export const sendHttp: HttpSend = (request) =>
       method: request.method,
       headers: {
         ...(request.headers ?? {}),
-        ...(request.body !== undefined ? { 'content-length': Buffer.byteLength(request.body).toString() } : {}),
+        ...(request.body !== undefined
+          ? { 'content-length': Buffer.byteLength(request.body).toString() }
+          : {}),
       },
       agent: false,
       ...(isHttps && request.tlsServerName ? { servername: request.tlsServerName } : {}),

@@ -119,7 +119,11 @@ async function sendOrder(
       timeoutMs: settings.requestTimeoutMs,
       tlsServerName: settings.tlsServerName,
     });
-    return { orderId, outcome: classifyOrderResponse(orderId, res.status, res.body), latencyMs: res.latencyMs };
+    return {
+      orderId,
+      outcome: classifyOrderResponse(orderId, res.status, res.body),
+      latencyMs: res.latencyMs,
+    };
   } catch (err) {
     return {
       orderId,

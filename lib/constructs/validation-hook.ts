@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,7 +13,14 @@ import { Construct } from 'constructs';
 import { HOOK_ENV } from '../../lambda/validation-hook/settings';
 
 /** Entry of the hook's handler. */
-export const VALIDATION_HOOK_ENTRY = path.join(__dirname, '..', '..', 'lambda', 'validation-hook', 'index.ts');
+export const VALIDATION_HOOK_ENTRY = path.join(
+  __dirname,
+  '..',
+  '..',
+  'lambda',
+  'validation-hook',
+  'index.ts',
+);
 
 /** Thresholds green must meet on the test listener before any production traffic moves. */
 export interface ValidationThresholds {
@@ -99,6 +106,13 @@ export interface ValidationHookProps {
    * @default 2
    */
   readonly reservedConcurrency?: number;
+  /**
+   * The CodeDeploy interface endpoint the function reports through (the test-traffic group has no other
+   * egress than the test listener). Pass the existing one of an imported VPC that already has it with private DNS.
+   *
+   * @default - an interface endpoint in `subnets`, open on 443 to the test-traffic group only
+   */
+  readonly codeDeployEndpoint?: ec2.IInterfaceVpcEndpoint;
   /** Key of the function's log group (the platform logs key). */
   readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
@@ -141,6 +155,8 @@ export class ValidationHook extends Construct {
   public readonly function: nodejs.NodejsFunction;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  /** Where the function reaches CodeDeploy from inside the VPC. */
+  public readonly codeDeployEndpoint: ec2.IInterfaceVpcEndpoint;
   public readonly errorsAlarm: cloudwatch.Alarm;
   public readonly throttlesAlarm: cloudwatch.Alarm;
   public readonly durationAlarm: cloudwatch.Alarm;
@@ -169,6 +185,23 @@ export class ValidationHook extends Construct {
       timeoutMs: this.timeout.toMilliseconds(),
       reservedConcurrency,
     });
+
+    // The hook's only egress besides the test listener: HTTPS to CodeDeploy through a private endpoint
+    // (no route to the internet needed, nothing else reachable).
+    this.codeDeployEndpoint =
+      props.codeDeployEndpoint ??
+      new ec2.InterfaceVpcEndpoint(this, 'CodeDeployEndpoint', {
+        vpc: props.vpc,
+        service: ec2.InterfaceVpcEndpointAwsService.CODEDEPLOY,
+        subnets: props.subnets,
+        privateDnsEnabled: true,
+        open: false,
+      });
+    props.testTrafficClientSecurityGroup.connections.allowTo(
+      this.codeDeployEndpoint,
+      ec2.Port.tcp(443),
+      'Validation hook: report to CodeDeploy',
+    );
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: props.logsKey,
@@ -253,13 +286,17 @@ export class ValidationHook extends Construct {
       threshold: 1,
     });
     this.throttlesAlarm = this.alarm('ThrottlesAlarm', {
-      alarmDescription: 'Validation hook throttled (reserved concurrency reached): a deployment hook did not run.',
+      alarmDescription:
+        'Validation hook throttled (reserved concurrency reached): a deployment hook did not run.',
       metric: this.function.metricThrottles({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
     });
     this.durationAlarm = this.alarm('DurationAlarm', {
       alarmDescription: `Validation hook ran for ${DURATION_ALARM_SHARE * 100}% of its timeout: green is slow or the timeout is too short.`,
-      metric: this.function.metricDuration({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      metric: this.function.metricDuration({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
       threshold: Math.floor(this.timeout.toMilliseconds() * DURATION_ALARM_SHARE),
     });
   }
@@ -294,7 +331,11 @@ export class ValidationHook extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ManageNetworkInterfacesOfThisAccount',
-        actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        actions: [
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
         resources: [ec2Arn('network-interface', '*')],
       }),
     );
@@ -329,7 +370,10 @@ function validateProps(v: {
     if (!ok) throw new Error(`ValidationHook: ${message}`);
   };
   const int = (n: number) => Token.isUnresolved(n) || Number.isInteger(n);
-  check(int(v.orders) && v.orders >= 1 && v.orders <= 1000, `thresholds.orders = ${v.orders}: expected an integer from 1 to 1000`);
+  check(
+    int(v.orders) && v.orders >= 1 && v.orders <= 1000,
+    `thresholds.orders = ${v.orders}: expected an integer from 1 to 1000`,
+  );
   check(
     int(v.concurrency) && v.concurrency >= 1 && v.concurrency <= 50,
     `thresholds.concurrency = ${v.concurrency}: expected an integer from 1 to 50`,

@@ -28,7 +28,9 @@ function env(base: string, overrides: Partial<Record<keyof typeof HOOK_ENV, stri
     reportMarginMs: '1000',
     ...overrides,
   };
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [HOOK_ENV[k as keyof typeof HOOK_ENV], v]));
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [HOOK_ENV[k as keyof typeof HOOK_ENV], v]),
+  );
 }
 
 function deps(e: Record<string, string | undefined>, remainingMs = 60000): HookDeps & { lines: string[] } {
@@ -67,7 +69,11 @@ describe('validation hook against a local stand-in for green', () => {
     expect(outcome.status).toBe('Succeeded');
     expect(outcome.report?.acknowledged).toBe(12);
     expect(reportedStatuses()).toEqual([
-      { deploymentId: 'd-ABCDEF123', lifecycleEventHookExecutionId: 'hook-exec-1', status: LifecycleEventStatus.SUCCEEDED },
+      {
+        deploymentId: 'd-ABCDEF123',
+        lifecycleEventHookExecutionId: 'hook-exec-1',
+        status: LifecycleEventStatus.SUCCEEDED,
+      },
     ]);
     expect(green.hits.get('/actuator/health/readiness')).toBe(1);
     expect(green.hits.get('/orders')).toBe(12);
@@ -97,7 +103,11 @@ describe('validation hook against a local stand-in for green', () => {
     const outcome = await runHook(EVENT, deps(env(base)));
     expect(outcome.status).toBe('Failed');
     expect(outcome.reasons).toEqual(['0 of 12 synthetic orders acknowledged (0.0%), below 100%']);
-    expect(outcome.report?.failures[0].outcome).toEqual({ kind: 'rejected', httpStatus: 500, reason: 'HTTP 500' });
+    expect(outcome.report?.failures[0].outcome).toEqual({
+      kind: 'rejected',
+      httpStatus: 500,
+      reason: 'HTTP 500',
+    });
   });
 
   test('reports Failed when green never answers, within the request timeout', async () => {
@@ -125,7 +135,9 @@ describe('validation hook against a local stand-in for green', () => {
     await green.stop();
     const outcome = await runHook(EVENT, deps(env(base)));
     expect(outcome.status).toBe('Failed');
-    expect(outcome.reasons[0]).toMatch(/^readiness check failed: GET \/actuator\/health\/readiness failed: .*ECONNREFUSED/);
+    expect(outcome.reasons[0]).toMatch(
+      /^readiness check failed: GET \/actuator\/health\/readiness failed: .*ECONNREFUSED/,
+    );
   });
 
   test('stops sending and reports Failed when the function is about to time out', async () => {
@@ -149,7 +161,11 @@ describe('validation hook against a local stand-in for green', () => {
     const d = deps(env(base));
     await runHook(EVENT, d);
     expect(d.lines).toHaveLength(1);
-    expect(JSON.parse(d.lines[0])).toMatchObject({ message: 'validation verdict', status: 'Succeeded', deploymentId: 'd-ABCDEF123' });
+    expect(JSON.parse(d.lines[0])).toMatchObject({
+      message: 'validation verdict',
+      status: 'Succeeded',
+      deploymentId: 'd-ABCDEF123',
+    });
   });
 
   test('throws without reporting when the event is not a lifecycle hook event', async () => {
@@ -188,7 +204,9 @@ describe('hook settings', () => {
 
   test('lists every invalid variable with the value and what is allowed', () => {
     expect(() =>
-      loadHookSettings(env('ftp://alb:9090', { concurrency: '0', healthPath: 'health', minSuccessPercent: '101' })),
+      loadHookSettings(
+        env('ftp://alb:9090', { concurrency: '0', healthPath: 'health', minSuccessPercent: '101' }),
+      ),
     ).toThrow(
       'invalid validation hook settings: TEST_LISTENER_URL = "ftp://alb:9090": expected an http(s) URL without a path, e.g. http://alb:9090; ' +
         'HEALTH_PATH = "health": expected an absolute path such as /actuator/health/readiness; ' +
