@@ -89,6 +89,7 @@ export const bluegreenZeroDrop: Scenario<BlueGreenOptions> = async (ctx, options
     });
   } finally {
     await stream.stop();
+    await stream.reconcile();
   }
   const verdict = evaluateStream(stream.records);
   progress.step(`stream stopped: ${verdict.sent} orders`);
@@ -96,7 +97,7 @@ export const bluegreenZeroDrop: Scenario<BlueGreenOptions> = async (ctx, options
     name: 'every order acknowledged exactly once',
     passed: verdict.sent > 0 && verdict.exactlyOnce === verdict.sent,
     detail:
-      `${verdict.exactlyOnce}/${verdict.sent} exactly once, ${verdict.dropped.length} dropped, ${verdict.doubled.length} executed twice, ${verdict.retried} retried` +
+      `${verdict.exactlyOnce}/${verdict.sent} exactly once, ${verdict.dropped.length} dropped, ${verdict.doubled.length} executed twice, ${verdict.unreconciled.length} unconfirmed, ${verdict.retried} retried` +
       (verdict.sampleFailures.length > 0 ? `; e.g. ${verdict.sampleFailures.join('; ')}` : '') +
       (verdict.doubled.length > 0 ? `; doubled: ${verdict.doubled.slice(0, 5).join(', ')}` : ''),
   });

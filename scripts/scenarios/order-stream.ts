@@ -27,6 +27,11 @@ export interface OrderRecord {
   readonly orderId: string;
   readonly sentAt: number;
   readonly attempts: OrderOutcome[];
+  /**
+   * Times the service booked the order, from `GET <orderPath>/<orderId>`; asked only for orders retried after
+   * an error, where the client alone cannot tell whether the lost attempt was booked.
+   */
+  executions?: number;
 }
 
 /** Dependencies of the stream: HTTP, the time source and the pacing wait (instant in tests). */
@@ -68,6 +73,38 @@ export class OrderStream {
     await Promise.all([...this.inFlight]);
     this.stoppedAt = this.deps.now();
     return this.records;
+  }
+
+  /**
+   * Asks the service how often each order ACCEPTED after a failed attempt was booked (`GET <orderPath>/<orderId>`
+   * answers `{ orderId, executions }`): the failed attempt may have been booked before its response was lost.
+   */
+  async reconcile(): Promise<void> {
+    const ambiguous = this.records.filter(
+      (r) => r.attempts.findIndex((a) => a.kind === 'ack' && a.status === 'ACCEPTED') > 0,
+    );
+    for (const record of ambiguous) {
+      try {
+        const res = await this.deps.send({
+          url: `${this.settings.baseUrl}${this.settings.orderPath}/${encodeURIComponent(record.orderId)}`,
+          method: 'GET',
+          headers: { accept: 'application/json' },
+          timeoutMs: this.settings.requestTimeoutMs,
+          tlsServerName: this.settings.tlsServerName,
+        });
+        const body = JSON.parse(res.body) as { orderId?: string; executions?: unknown };
+        if (res.status === 404) record.executions = 0;
+        else if (
+          res.status === 200 &&
+          body.orderId === record.orderId &&
+          typeof body.executions === 'number'
+        ) {
+          record.executions = body.executions;
+        }
+      } catch {
+        // Left unknown: the verdict counts an unreconciled retried order as not proven.
+      }
+    }
   }
 
   /** Orders sent so far. */
@@ -122,8 +159,10 @@ export interface StreamVerdict {
   readonly exactlyOnce: number;
   /** Never acknowledged. */
   readonly dropped: string[];
-  /** ACCEPTED more than once: executed twice. */
+  /** ACCEPTED more than once, or booked more than once by the service's own count: executed twice. */
   readonly doubled: string[];
+  /** Retried orders whose booking count could not be confirmed. */
+  readonly unreconciled: string[];
   /** Orders that needed a retry (allowed with --retries; each retry reused the order id). */
   readonly retried: number;
   /** Up to five reasons of failed attempts, for the summary. */
@@ -134,6 +173,7 @@ export interface StreamVerdict {
 export function evaluateStream(records: readonly OrderRecord[]): StreamVerdict {
   const dropped: string[] = [];
   const doubled: string[] = [];
+  const unreconciled: string[] = [];
   const failures: string[] = [];
   let exactlyOnce = 0;
   let retried = 0;
@@ -144,9 +184,22 @@ export function evaluateStream(records: readonly OrderRecord[]): StreamVerdict {
     for (const a of r.attempts) {
       if (a.kind !== 'ack' && failures.length < 5) failures.push(`${r.orderId}: ${a.reason}`);
     }
-    if (accepted > 1) doubled.push(r.orderId);
-    else if (accepted === 1 || duplicate > 0) exactlyOnce++;
-    else dropped.push(r.orderId);
+    // ACCEPTED after a failed attempt is ambiguous: the failed attempt may have been booked too. DUPLICATE is not:
+    // the service recognised the key and booked nothing new.
+    const acceptedIndex = r.attempts.findIndex((a) => a.kind === 'ack' && a.status === 'ACCEPTED');
+    const ambiguous = acceptedIndex > 0;
+    if (accepted > 1 || (r.executions ?? 0) > 1) doubled.push(r.orderId);
+    else if (r.executions === 0 || (accepted === 0 && duplicate === 0)) dropped.push(r.orderId);
+    else if (ambiguous && r.executions === undefined) unreconciled.push(r.orderId);
+    else exactlyOnce++;
   }
-  return { sent: records.length, exactlyOnce, dropped, doubled, retried, sampleFailures: failures };
+  return {
+    sent: records.length,
+    exactlyOnce,
+    dropped,
+    doubled,
+    unreconciled,
+    retried,
+    sampleFailures: failures,
+  };
 }

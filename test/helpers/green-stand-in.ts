@@ -57,6 +57,14 @@ export class GreenStandIn {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const orderLookup = /^\/orders\/(.+)$/.exec(path);
+      if (req.method === 'GET' && orderLookup) {
+        const id = decodeURIComponent(orderLookup[1]);
+        const executions = this.accepted.get(id);
+        res.writeHead(executions === undefined ? 404 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ orderId: id, executions: executions ?? 0 }));
+        return;
+      }
       if (req.method === 'GET') {
         const ready = this.mode !== 'unready';
         res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
