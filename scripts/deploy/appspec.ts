@@ -100,6 +100,15 @@ export function buildAppSpec(input: AppSpecInput): EcsAppSpec {
       'subnets and securityGroups must not be empty: expected the stack outputs TaskSubnetIds and TaskSecurityGroupIds',
     );
   }
+  return renderAppSpec(input);
+}
+
+/**
+ * Renders the AppSpec without checking values, so CDK tokens can stand in for ARNs (the integration tests
+ * deploy through it). The types still demand the capacity-provider strategy and the hook. Use
+ * {@link buildAppSpec} for real values.
+ */
+export function renderAppSpec(input: AppSpecInput): EcsAppSpec {
   return {
     version: '0.0',
     Resources: [
