@@ -148,6 +148,13 @@ describe('ValidationHook in the platform stack', () => {
     });
   });
 
+  test('the log group keeps its logical ID (stateful: a rename would replace it and lose the verdicts)', () => {
+    expect(id(hook.logGroup)).toBe('PlatformValidationHookLogGroupC6E5DA64');
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toContain(
+      'PlatformValidationHookLogGroupC6E5DA64',
+    );
+  });
+
   test('runs Node.js 22 on ARM64 in the app subnets with the test-traffic client group only', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'CodeDeployHook_orderbroker-dev-validation',
