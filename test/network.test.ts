@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { synthTemplate } from './helpers/synth';
 
 let dev: Template;
-let prod: Template;
+let prod: ReturnType<typeof synthTemplate>;
 beforeAll(() => {
   dev = synthTemplate();
   prod = synthTemplate({ profile: 'prod' });
@@ -73,4 +73,9 @@ test('an imported VPC is used as it is: nothing network-level is created', () =>
   template.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
     SubnetIds: ['subnet-00000004', 'subnet-00000005', 'subnet-00000006'],
   });
+});
+
+test('prod synthesizes offline: the cloud assembly needs no context lookup', () => {
+  const assembly = prod.tapApp.app.synth();
+  expect(assembly.manifest.missing).toBeUndefined();
 });
