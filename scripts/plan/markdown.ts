@@ -168,7 +168,7 @@ function rollbackSection(p: ProfilePlan): string {
       'Period',
       'Datapoints / evaluation periods',
       'Signal',
-      '(datapoints + 1) x period',
+      '(evaluation periods + 1) x period',
       'Total',
     ],
     rb.alarms.map((a) => [
@@ -196,7 +196,7 @@ function rollbackSection(p: ProfilePlan): string {
     '',
     hook,
     '',
-    `**Alarm path (a bad green that passes validation):** traffic shifts ${routing} (${rb.routingSource}). The worst case is a failure that only the slowest rollback alarm sees and that starts just after a period boundary: the alarm needs its datapoints plus the partly covered first period, then ${latencies}. Blue is kept ${rb.bakeWindowSeconds} s after the full shift, so a rollback in the bake window still has somewhere to go.`,
+    `**Alarm path (a bad green that passes validation):** traffic shifts ${routing} (${rb.routingSource}). The worst case is a failure that only the slowest rollback alarm sees and that starts just after a period boundary: the alarm may need all its evaluation periods (an intermittent failure spreads its breaching datapoints over them) plus the partly covered first period, then ${latencies}. Blue is kept ${rb.bakeWindowSeconds} s after the full shift, so a rollback in the bake window still has somewhere to go.`,
     '',
     alarms,
     '',

@@ -90,7 +90,10 @@ export interface AlarmBudget {
   readonly datapointsToAlarm: number;
   /** Time for the failure to show in the metric (unhealthy threshold x interval for UnHealthyHostCount). */
   readonly signalSeconds: number;
-  /** (datapointsToAlarm + 1) x period: the datapoints, plus a first period the failure only partly covers. */
+  /**
+   * (evaluationPeriods + 1) x period: an M-of-N alarm's breaching datapoints can be spread over all N
+   * evaluation periods (an intermittent failure), plus a first period the failure only partly covers.
+   */
   readonly datapointSeconds: number;
   readonly totalSeconds: number;
 }
@@ -148,7 +151,7 @@ export function rollbackBudget(inputs: PlanInputs, latency: readonly TimedCompon
   const fixed = latencies.reduce((s, l) => s + l.seconds, 0);
   const alarms = inputs.deployment.alarms.map((a): AlarmBudget => {
     const signal = signalSeconds(a, inputs);
-    const datapointSeconds = (a.datapointsToAlarm + 1) * a.periodSeconds;
+    const datapointSeconds = (Math.max(a.evaluationPeriods, a.datapointsToAlarm) + 1) * a.periodSeconds;
     return {
       alarm: a.source.logicalId,
       metric: a.metric,

@@ -210,12 +210,19 @@ describe('the plan of the fixture', () => {
     expect(checkStatus(plan(t), 'PLAN-SERVE-1')).toBe('fail');
   });
 
-  test('the rollback budget is the slowest alarm: (datapoints + 1) x period + signal + latencies', () => {
+  test('the rollback budget is the slowest alarm: (evaluation periods + 1) x period + signal + latencies', () => {
     const p = plan();
     const fixed = assumptions.rollbackLatency.reduce((s, l) => s + l.seconds, 0);
     // UnHealthyHostCount also waits for the target group to mark a target unhealthy: 2 x 5 s.
     expect(p.rollback.budgetSeconds).toBe(10 + 3 * 60 + fixed);
     expect(p.rollback.worstAlarm).toBe('AUnhealthy');
+  });
+
+  test('a 1-of-3 alarm counts all three evaluation periods: an intermittent failure spreads over them', () => {
+    const t = fixtureTemplate();
+    Object.assign(t.Resources.B5xx.Properties, { EvaluationPeriods: 3, DatapointsToAlarm: 1 });
+    const b5xx = plan(t).rollback.alarms.find((a) => a.alarm === 'B5xx')!;
+    expect(b5xx.datapointSeconds).toBe(4 * 60);
   });
 
   test('five-minute alarm periods push the rollback past 300 s and fail PLAN-RB-1', () => {
