@@ -144,9 +144,9 @@ function src(r: FoundResource): SourceRef {
   return { type: r.type, logicalId: r.logicalId, path: r.path };
 }
 
-function exactlyOne<T>(items: T[], what: string, found: () => string): T {
+function exactlyOne<T>(items: T[], what: string): T {
   if (items.length !== 1) {
-    throw new PlanInputError(`expected exactly one ${what}, found ${items.length}${found()}`);
+    throw new PlanInputError(`expected exactly one ${what}, found ${items.length}`);
   }
   return items[0];
 }
@@ -172,11 +172,10 @@ function findDeployment(template: CfnTemplate): { group: FoundResource; service:
   return exactlyOne(
     pairs,
     'AWS::CodeDeploy::DeploymentGroup deploying an AWS::ECS::Service of this template',
-    () => '',
   );
 }
 
-function readService(service: FoundResource): PlanInputs['service'] & {
+function readService(service: FoundResource): Omit<PlanInputs['service'], 'runningArchitecture'> & {
   readonly containerName?: string;
   readonly taskDefinitionRef: unknown;
 } {
@@ -203,7 +202,6 @@ function readService(service: FoundResource): PlanInputs['service'] & {
     source: src(service),
     warmFloor: base,
     capacityProviders: strategy.map((s) => String(getPath(s, ['CapacityProvider']))),
-    runningArchitecture: 'ARM64',
     containerName: typeof containerName === 'string' ? containerName : undefined,
     taskDefinitionRef: service.properties.TaskDefinition,
   };
@@ -261,7 +259,6 @@ function readScalableTarget(template: CfnTemplate, service: FoundResource): Plan
         mentions(t.properties.ResourceId, service.logicalId),
     ),
     `AWS::ApplicationAutoScaling::ScalableTarget (ecs:service:DesiredCount) whose ResourceId references ${service.logicalId}`,
-    () => '',
   );
   const actions = target.properties.ScheduledActions;
   const scheduledActions = (Array.isArray(actions) ? actions : []).map((a, i): ScheduledActionInput => {
