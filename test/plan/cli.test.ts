@@ -18,10 +18,14 @@ describe('npm run plan', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cli-'));
   const first = path.join(tmp, 'first');
   const second = path.join(tmp, 'second');
-  const runs = [run('scripts/plan.ts', ['--out', first]), run('scripts/plan.ts', ['--out', second])];
+  let runs: ReturnType<typeof run>[] = [];
+  beforeAll(() => {
+    runs = [run('scripts/plan.ts', ['--out', first]), run('scripts/plan.ts', ['--out', second])];
+  });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('exits 0 with every check passing', () => {
+    expect(runs).toHaveLength(2);
     for (const r of runs) {
       expect(r.stderr).not.toContain('plan: FAIL');
       expect(r.stdout).toContain('plan: all checks pass (dev, prod)');
