@@ -67,12 +67,12 @@ test('production traffic routes through the production listener, test traffic th
   });
 });
 
-test('traffic shifts as a 10% canary for 3 minutes, never all at once', () => {
+test('traffic shifts as a 10% canary for 5 minutes, never all at once', () => {
   dev.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
     ComputePlatform: 'ECS',
     TrafficRoutingConfig: {
       Type: 'TimeBasedCanary',
-      TimeBasedCanary: { CanaryPercentage: 10, CanaryInterval: 3 },
+      TimeBasedCanary: { CanaryPercentage: 10, CanaryInterval: 5 },
     },
   });
   expect(deploymentGroup(dev).DeploymentConfigName).toEqual({
