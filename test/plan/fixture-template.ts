@@ -1,7 +1,7 @@
 import type { CfnTemplate } from '../../scripts/plan/cfn';
 
 /** Tests reach into deep template paths freely. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Loose = Record<string, any>;
 
 /**

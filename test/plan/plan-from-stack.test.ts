@@ -14,7 +14,7 @@ const dev = synthesizeStack('dev');
 const devPlan = computeProfilePlan(dev.template, assumptions, 'dev', dev.stackName);
 
 /** Tests reach into deep template paths freely. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Json = Record<string, any>;
 const clone = (): Json => structuredClone(dev.template);
 const ofType = (t: Json, type: string): Json[] =>
