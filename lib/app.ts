@@ -42,7 +42,13 @@ export interface TapApp {
  * @throws ConfigError when a configuration value is invalid
  */
 export function createApp(options: CreateAppOptions = {}): TapApp {
-  const app = new App({ context: options.context, outdir: options.outdir });
+  const app = new App({
+    context: options.context,
+    outdir: options.outdir,
+    // The CloudFormation linter bundled in aws-cdk-lib is a validation plugin of the gate too: without the
+    // gate nothing validates, so the benchmark's ungated synth measures construction and synthesis alone.
+    builtinCloudFormationValidation: options.complianceGate ?? true,
+  });
   const config = resolveConfig(app.node.getAllContext() as Record<string, unknown>);
   const stack = new TapStack(app, config.stackName, { config });
   Aspects.of(app).add(new RequiredTagsAspect(config.tags), { priority: AspectPriority.MUTATING });

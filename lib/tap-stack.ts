@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TapConfig } from './config/types';
-import { Network } from './constructs/network';
+import { Network, PLATFORM_AZS } from './constructs/network';
 import { OrdersDatabase } from './constructs/orders-database';
 import { PlatformKeys } from './constructs/platform-keys';
 import { TradesStream } from './constructs/trades-stream';
@@ -81,5 +81,13 @@ export class TapStack extends Stack {
       deployment: config.deployment,
       alarmEmail: config.alerting.email,
     });
+  }
+
+  /**
+   * The platform's fixed AZs. Without this override a stack with a concrete account looks its AZs up in AWS
+   * at synth time, and `cdk synth -c profile=prod` would need credentials.
+   */
+  public override get availabilityZones(): string[] {
+    return PLATFORM_AZS;
   }
 }

@@ -47,7 +47,7 @@ export const PROFILES: Readonly<Record<ProfileName, RawConfig>> = {
     dbUser: 'orderbroker',
     dbName: 'orders',
     canaryPercent: 10,
-    canaryMinutes: 3,
+    canaryMinutes: 5,
     terminationWaitMinutes: 10,
   },
   prod: {
@@ -83,7 +83,7 @@ export const PROFILES: Readonly<Record<ProfileName, RawConfig>> = {
     dbUser: 'orderbroker',
     dbName: 'orders',
     canaryPercent: 10,
-    canaryMinutes: 3,
+    canaryMinutes: 5,
     terminationWaitMinutes: 15,
   },
 };

@@ -103,7 +103,9 @@ class Reader {
   }
 
   fail(key: string, value: unknown, allowed: string): void {
-    this.problems.push(`${key} = ${JSON.stringify(value ?? null)}: ${allowed}`);
+    this.problems.push(
+      value === undefined ? `${key} is not set: ${allowed}` : `${key} = ${JSON.stringify(value)}: ${allowed}`,
+    );
   }
 
   /** A string matching `pattern`, or undefined when absent and not required. */

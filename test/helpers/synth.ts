@@ -17,12 +17,23 @@ export function cdkJsonContext(): Record<string, unknown> {
   return { ...cdkJson.context };
 }
 
-/** Builds the app with cdk.json's context plus configuration overrides (`-c key=value` equivalents). */
-export function buildApp(overrides: Record<string, unknown> = {}): TapApp {
-  return createApp({ context: { ...cdkJsonContext(), ...overrides } });
+/**
+ * Builds the app with cdk.json's context plus configuration overrides (`-c key=value` equivalents).
+ *
+ * The compliance gate is off by default here: its plugins and READONLY Aspects never change the template, and
+ * the gate has its own tests. Pass `complianceGate: true` to synthesize exactly as `cdk synth` does.
+ */
+export function buildApp(
+  overrides: Record<string, unknown> = {},
+  options: { complianceGate?: boolean } = {},
+): TapApp {
+  return createApp({
+    context: { ...cdkJsonContext(), ...overrides },
+    complianceGate: options.complianceGate ?? false,
+  });
 }
 
-/** Builds the app and returns the stack's template. */
+/** Builds the app (gate off, see {@link buildApp}) and returns the stack's template. */
 export function synthTemplate(overrides: Record<string, unknown> = {}): Template & { tapApp: TapApp } {
   const tapApp = buildApp(overrides);
   const template = Template.fromStack(tapApp.stack);

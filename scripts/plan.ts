@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * `npm run plan`: synthesizes every profile, computes the capacity, timing and cost plan from the templates
+ * and writes reports/plan.md, reports/plan.json and reports/capacity.svg (and nothing else).
+ *
+ *   npm run plan                         all profiles, into reports/
+ *   npm run plan -- --out /tmp/x         another directory
+ *   npm run plan -- --profiles dev       a subset of profiles
+ *
+ * Exit codes: 0 all checks pass; 1 a check fails (the files are still written, so the failure can be read);
+ * 2 bad arguments or a template the plan cannot read.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigError } from '../lib/config/resolve-config';
+import { DEFAULT_PROFILE, PROFILES } from '../lib/config/profiles';
+import { AssumptionsError, REPO_ROOT, loadAssumptions } from './plan/assumptions';
+import { PlanInputError } from './plan/cfn';
+import { chartSpec, renderSvg } from './plan/chart';
+import { stableJson } from './plan/json';
+import { renderMarkdown } from './plan/markdown';
+import { PLAN_FILES, buildReport, computeProfilePlan, failingChecks } from './plan/plan';
+import { ScheduleError } from './plan/schedule';
+import { synthesizeStack } from './plan/synth';
+
+class UsageError extends Error {}
+
+interface Options {
+  readonly out: string;
+  readonly profiles: string[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const known = Object.keys(PROFILES);
+  let out = path.join(REPO_ROOT, 'reports');
+  let profiles = known;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === '--out' && value !== undefined) {
+      out = path.resolve(value);
+      i++;
+    } else if (arg === '--profiles' && value !== undefined) {
+      profiles = value.split(',').map((p) => p.trim());
+      const unknown = profiles.filter((p) => !known.includes(p));
+      if (unknown.length > 0 || profiles.length === 0) {
+        throw new UsageError(
+          `--profiles = ${JSON.stringify(value)}: expected a comma-separated subset of ${known.join(', ')}`,
+        );
+      }
+      i++;
+    } else {
+      throw new UsageError(
+        `unknown argument ${JSON.stringify(arg)}; allowed: --out <dir>, --profiles <${known.join(',')}>`,
+      );
+    }
+  }
+  return { out, profiles };
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const assumptions = loadAssumptions();
+  const plans = options.profiles.map((profile) => {
+    const { stackName, template } = synthesizeStack(profile);
+    return computeProfilePlan(template, assumptions, profile, stackName);
+  });
+  const defaultProfile = options.profiles.includes(DEFAULT_PROFILE) ? DEFAULT_PROFILE : options.profiles[0];
+  const report = buildReport(plans, assumptions, defaultProfile);
+  const svg = await renderSvg(chartSpec(report));
+  fs.mkdirSync(options.out, { recursive: true });
+  const contents: Record<(typeof PLAN_FILES)[number], string> = {
+    'plan.md': renderMarkdown(report, assumptions),
+    'plan.json': stableJson(report),
+    'capacity.svg': svg,
+  };
+  for (const file of PLAN_FILES) fs.writeFileSync(path.join(options.out, file), contents[file]);
+  const where = path.relative(process.cwd(), options.out) || '.';
+  console.log(`plan: wrote ${PLAN_FILES.map((f) => path.join(where, f)).join(', ')}`);
+  const failing = failingChecks(report);
+  for (const line of failing) console.error(`plan: FAIL ${line}`);
+  if (failing.length === 0) console.log(`plan: all checks pass (${options.profiles.join(', ')})`);
+  return failing.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      err instanceof PlanInputError ||
+      err instanceof ScheduleError ||
+      err instanceof AssumptionsError
+    ) {
+      console.error(`plan: ${err.message}`);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,317 @@
+import type { Assumptions } from './assumptions';
+import { countAt } from './capacity';
+import type { PlanReport, ProfilePlan } from './plan';
+
+/** `1234.5` → `1,234.50` (no locale: the output must not depend on the machine). */
+export function money(value: number): string {
+  const [int, frac] = Math.abs(value).toFixed(2).split('.');
+  return `${value < 0 ? '-' : ''}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}
+
+function seconds(value: number): string {
+  return Number.isFinite(value) ? `${value} s` : 'unbounded';
+}
+
+function status(s: 'pass' | 'fail'): string {
+  return s === 'pass' ? 'PASS' : '**FAIL**';
+}
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  const esc = (c: string | number) => String(c).replace(/\|/g, '\\|');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+function summary(report: PlanReport, p: ProfilePlan): string {
+  const standard = p.capacity.days[0];
+  const rb = p.rollback;
+  const byId = (id: string) => p.checks.find((c) => c.id === id)!;
+  const cfg = (id: string) => p.cost.configurations.find((c) => c.id === id);
+  const costCell = (id: string) => {
+    const c = cfg(id);
+    return c ? `${money(c.perTradingDay)} / ${money(c.perMonth)}` : 'n/a';
+  };
+  const req = report.requirements;
+  return table(
+    ['Figure', 'Value', 'Requirement', 'Check'],
+    [
+      [
+        `Tasks at ${req.preOpenCheck} ET (standard day)`,
+        countAt(standard, req.preOpenCheck),
+        `pre-open level ${p.capacity.preOpen.level}`,
+        status(byId('PLAN-CAP-1').status),
+      ],
+      [
+        `Tasks at ${req.preCloseCheck} ET (standard day)`,
+        countAt(standard, req.preCloseCheck),
+        `pre-close level ${p.capacity.preClose.level}`,
+        status(byId('PLAN-CAP-2').status),
+      ],
+      [
+        'Lowest scheduled minimum',
+        Math.min(...p.capacity.days.map((d) => Math.min(...d.counts))),
+        `warm floor ${p.capacity.warmFloor}`,
+        status(byId('PLAN-CAP-3').status),
+      ],
+      [
+        'New capacity from warm tasks',
+        seconds(p.serveTime.warm.secondsToServe),
+        `< ${req.newCapacitySeconds} s`,
+        status(byId('PLAN-SERVE-1').status),
+      ],
+      [
+        'Started task healthy in the target group',
+        seconds(p.serveTime.healthCheckSeconds),
+        `< ${req.newCapacitySeconds} s`,
+        status(byId('PLAN-SERVE-2').status),
+      ],
+      ['Cold task, start to serving', seconds(p.serveTime.cold.totalSeconds), 'informational', '-'],
+      [
+        'Rollback budget (worst case)',
+        seconds(rb.budgetSeconds),
+        `<= ${req.rollbackSeconds} s`,
+        status(byId('PLAN-RB-1').status),
+      ],
+      [`Old x86 cost, ${p.cost.currency} per trading day / month`, costCell('old'), '-', '-'],
+      [
+        `New ARM64 cost, ${p.cost.currency} per trading day / month`,
+        costCell('new-ARM64'),
+        'below old',
+        status(byId('PLAN-COST-1').status),
+      ],
+      [`New X86_64 cost, ${p.cost.currency} per trading day / month`, costCell('new-X86_64'), '-', '-'],
+    ],
+  );
+}
+
+function capacitySection(report: PlanReport, p: ProfilePlan): string {
+  const c = p.capacity;
+  const req = report.requirements;
+  const actions = table(
+    ['Scheduled action', 'Schedule', 'Timezone', 'MinCapacity', 'MaxCapacity'],
+    c.scheduledActions.map((a) => [
+      a.name,
+      `\`${a.schedule}\``,
+      a.timezoneDeclared ? a.timezone : `${a.timezone} (not declared)`,
+      a.minCapacity ?? '-',
+      a.maxCapacity ?? '-',
+    ]),
+  );
+  const days = table(
+    [
+      'Day',
+      'Date',
+      'Offset',
+      `At ${req.preOpenCheck}`,
+      `At ${req.preCloseCheck}`,
+      `Scheduled minimum, ${req.window.from}-${req.window.to} ET`,
+    ],
+    c.days.map((d) => [
+      d.label,
+      `${d.weekday} ${d.date}`,
+      d.offset,
+      d.tradingDay ? countAt(d, req.preOpenCheck) : '-',
+      d.tradingDay ? countAt(d, req.preCloseCheck) : '-',
+      d.segments.map((s) => `${s.from}-${s.to}: ${s.tasks}`).join('; '),
+    ]),
+  );
+  return [
+    `### Capacity over a trading day`,
+    '',
+    `Scalable target: MinCapacity ${c.scalableTarget.minCapacity}, MaxCapacity ${c.scalableTarget.maxCapacity}. ` +
+      `Warm floor (FARGATE base of the capacity-provider strategy ${c.capacityProviders.join(', ')}): ${c.warmFloor} tasks. ` +
+      `Pre-open level: ${c.preOpen.level} (${c.preOpen.action}); pre-close level: ${c.preClose.level} (${c.preClose.action}).`,
+    '',
+    actions,
+    '',
+    `Scheduled minimum in force at every minute (each cron evaluated in its declared time zone, shown in ${c.zone}):`,
+    '',
+    days,
+  ].join('\n');
+}
+
+function serveSection(p: ProfilePlan): string {
+  const s = p.serveTime;
+  const rows: Array<Array<string | number>> = s.cold.components.map((c) => [c.label, c.seconds, c.source]);
+  rows.push(['**Cold task total**', `**${s.cold.totalSeconds}**`, '']);
+  const headroom =
+    s.warm.headroomTaskEquivalents === undefined
+      ? ''
+      : ` At the ${s.warm.cpuTargetPercent}% CPU target they hold ${s.warm.headroomTaskEquivalents} task-equivalents of spare capacity that serves a burst at once.`;
+  const burst = s.burst
+    ? `An unforeseen burst: the step-scaling alarm needs ${s.burst.alarmSeconds} s, then a cold task: new tasks serve after ~${s.burst.totalSeconds} s; the warm headroom carries the load until then.`
+    : 'No step-scaling policy: an unforeseen burst waits for target tracking.';
+  return [
+    '### Time to serve new capacity',
+    '',
+    `**Warm path (meets < 30 s):** ${s.warm.warmFloor} tasks always run (the warm floor; Fargate has no warm pool) and are already healthy in the target group: they serve new load in ${s.warm.secondsToServe} s.${headroom}`,
+    '',
+    `**Health check:** ${s.healthChecks.map((h) => `${h.targetGroup} ${h.intervalSeconds} s x ${h.healthyThreshold} = ${h.budgetSeconds} s`).join('; ')}.`,
+    '',
+    `**Cold path (does not meet < 30 s):** a task started by a scaling action serves after:`,
+    '',
+    table(['Component', 'Seconds', 'Source'], rows),
+    '',
+    burst,
+  ].join('\n');
+}
+
+function rollbackSection(p: ProfilePlan): string {
+  const rb = p.rollback;
+  const alarms = table(
+    [
+      'Rollback alarm',
+      'Metric',
+      'Period',
+      'Datapoints / evaluation periods',
+      'Signal',
+      '(evaluation periods + 1) x period',
+      'Total',
+    ],
+    rb.alarms.map((a) => [
+      a.alarm,
+      a.metric,
+      `${a.periodSeconds} s`,
+      `${a.datapointsToAlarm} / ${a.evaluationPeriods}`,
+      `${a.signalSeconds} s`,
+      `${a.datapointSeconds} s`,
+      `${a.totalSeconds} s`,
+    ]),
+  );
+  const latencies = rb.latencies.map((l) => `${l.label} ${l.seconds} s`).join(' + ');
+  const routing =
+    rb.routing.type === 'AllAtOnce'
+      ? 'all at once'
+      : `${rb.routing.type} ${rb.routing.percentage}% every ${rb.routing.intervalMinutes} min`;
+  const hook = rb.hook
+    ? `**Validation hook (pre-traffic):** ${rb.hook.function} runs against the test listener before any production traffic moves, with Timeout ${rb.hook.timeoutSeconds} s${
+        rb.hook.timeoutDefaulted ? ' (Lambda default)' : ''
+      }. A failing validation stops the deployment after at most ${rb.hook.decisionSeconds} s (Timeout + CodeDeploy reaction) with 0 s of production traffic on green. If the function dies without reporting, CodeDeploy waits for the lifecycle event's own 1-hour limit; production stays on blue throughout.`
+    : '**Validation hook:** not modeled — the template has no output `ValidationHookFunctionName` naming an AWS::Lambda::Function. A bad green is then only caught by the alarms below.';
+  return [
+    '### Rollback budget',
+    '',
+    hook,
+    '',
+    `**Alarm path (a bad green that passes validation):** traffic shifts ${routing} (${rb.routingSource}). The worst case is a failure that only the slowest rollback alarm sees and that starts just after a period boundary: the alarm may need all its evaluation periods (an intermittent failure spreads its breaching datapoints over them) plus the partly covered first period, then ${latencies}. Blue is kept ${rb.bakeWindowSeconds} s after the full shift, so a rollback in the bake window still has somewhere to go.`,
+    '',
+    alarms,
+    '',
+    `**Worst case: ${seconds(rb.budgetSeconds)}** (${rb.worstAlarm ?? 'no alarm'}). Green holds at most ${rb.maxExposurePercent}% of production traffic before the rollback lands. Rollback events: ${rb.autoRollbackEvents.join(', ') || 'none'}.`,
+  ].join('\n');
+}
+
+function costSection(p: ProfilePlan, assumptions: Assumptions): string {
+  const c = p.cost;
+  const rows = c.configurations.map((x) => [
+    x.label,
+    x.pricePerTaskHour.toFixed(6),
+    money(x.perTradingDay),
+    money(x.perWeekendDay),
+    money(x.perMonth),
+    x.id === 'old' ? '-' : `${x.vsOldPercent}%`,
+  ]);
+  return [
+    '### Cost',
+    '',
+    `Scheduled minimum integrated over 24 h: ${c.taskHoursPerTradingDay} task-hours per weekday, ${c.taskHoursPerWeekendDay} per weekend day; a month of ${assumptions.calendar.hoursPerMonth} h = ${c.tradingDaysPerMonth} weekdays + ${c.weekendDaysPerMonth} weekend days. Fargate Linux on-demand, ${assumptions.pricing.region}, ${c.currency}, prices retrieved ${assumptions.pricing.retrievedOn}. Target tracking and predictive scaling add tasks above this minimum on busy days; the figures are the floor of the bill, priced the same way for old and new.`,
+    '',
+    table(
+      [
+        'Configuration',
+        `${c.currency}/task-hour`,
+        'Per trading day',
+        'Per weekend day',
+        'Per month',
+        'vs old',
+      ],
+      rows,
+    ),
+  ].join('\n');
+}
+
+function checksSection(p: ProfilePlan): string {
+  const rows = p.checks.map((c) => [c.id, c.title, status(c.status), c.details.join('<br>')]);
+  const advisories = p.advisories.length
+    ? ['', '**Advisories**', '', ...p.advisories.map((a) => `- ${a}`)]
+    : [];
+  return ['### Checks', '', table(['ID', 'Check', 'Result', 'Evidence'], rows), ...advisories].join('\n');
+}
+
+function assumptionsSection(assumptions: Assumptions): string {
+  const rows = [
+    ...assumptions.fargateColdStart.map((c) => [
+      'Fargate cold start',
+      c.label,
+      `${c.seconds} s`,
+      c.source,
+      c.basis,
+    ]),
+    ...assumptions.rollbackLatency.map((c) => ['Rollback', c.label, `${c.seconds} s`, c.source, c.basis]),
+    ...(['X86_64', 'ARM64'] as const).map((arch) => [
+      'Price',
+      `Fargate Linux/${arch} ${assumptions.pricing.region}`,
+      `${assumptions.pricing.prices[arch].perVcpuHour} per vCPU-hour, ${assumptions.pricing.prices[arch].perGbHour} per GB-hour`,
+      assumptions.pricing.sourceUrl,
+      `retrieved ${assumptions.pricing.retrievedOn}`,
+    ]),
+    [
+      'Old configuration',
+      `${assumptions.oldConfiguration.cpuUnits} CPU / ${assumptions.oldConfiguration.memoryMiB} MiB ${assumptions.oldConfiguration.architecture}`,
+      `${assumptions.oldConfiguration.averageCpuUnitsUsed} CPU units used on average`,
+      assumptions.oldConfiguration.source,
+      assumptions.oldConfiguration.memoryBasis,
+    ],
+  ];
+  return [
+    '## Assumptions (dated tables in the repository)',
+    '',
+    `Reviewed ${assumptions.reviewedOn}: \`data/plan-assumptions.json\` and \`data/fargate-pricing-us-east-2.json\`. Everything else above is read from the synthesized template.`,
+    '',
+    table(['Kind', 'What', 'Value', 'Source', 'Basis'], rows),
+  ].join('\n');
+}
+
+/** Renders reports/plan.md. */
+export function renderMarkdown(report: PlanReport, assumptions: Assumptions): string {
+  const def = report.profiles.find((p) => p.profile === report.defaultProfile) ?? report.profiles[0];
+  const failing = report.profiles.flatMap((p) =>
+    p.checks.filter((c) => c.status === 'fail').map((c) => `${p.profile} ${c.id}`),
+  );
+  const lines = [
+    '# OrderBroker capacity, timing and cost plan',
+    '',
+    '<!-- Generated by `npm run plan` from the synthesized templates; do not edit. See docs/capacity-plan.md. -->',
+    '',
+    `Every figure below is computed from the CloudFormation template that \`createApp\` synthesizes for each profile, plus the dated assumptions at the end. Calendar: ${report.inputs.calendar.zone}, standard day ${report.inputs.calendar.standardDay}, DST switches of ${report.inputs.calendar.year}.`,
+    '',
+    `**Status: ${report.status === 'pass' ? 'all checks pass' : `${failing.length} failing check(s): ${failing.join(', ')}`}.**`,
+    '',
+    `## Summary (default profile \`${def.profile}\`)`,
+    '',
+    summary(report, def),
+    '',
+    '![Scheduled capacity, warm floor and illustrative demand on the standard day](capacity.svg)',
+  ];
+  for (const p of report.profiles) {
+    lines.push(
+      '',
+      `## Profile \`${p.profile}\` (stack ${p.stackName})`,
+      '',
+      capacitySection(report, p),
+      '',
+      serveSection(p),
+      '',
+      rollbackSection(p),
+      '',
+      costSection(p, assumptions),
+      '',
+      checksSection(p),
+    );
+  }
+  lines.push('', assumptionsSection(assumptions), '');
+  return lines.join('\n');
+}

@@ -1,0 +1,149 @@
+import { App, AspectPriority, Aspects, CfnResource, Stack, Tags } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+import { RequiredTagsAspect, tagManagerOf } from '../aspects/required-tags';
+import type { TapApp } from '../lib/app';
+import { buildApp } from './helpers/synth';
+
+const EXPECTED = { CostCenter: 'CC-4100', Project: 'TradingPlatform', Service: 'OrderBroker' };
+
+/** The tags of a rendered resource as a map, whatever format the resource type uses. */
+function renderedTags(properties: Record<string, any> | undefined): Record<string, string> {
+  const tags = properties?.Tags ?? properties?.tags;
+  if (!tags) return {};
+  if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: any) => [t.Key, t.Value]));
+  return tags as Record<string, string>;
+}
+
+/** Every L1 in the stack whose resource type supports tags (through either tag interface). */
+function taggableResources(tapApp: TapApp): CfnResource[] {
+  return tapApp.stack.node
+    .findAll()
+    .filter(
+      (c: IConstruct): c is CfnResource => CfnResource.isCfnResource(c) && tagManagerOf(c) !== undefined,
+    );
+}
+
+const IMPORTED = {
+  vpcId: 'vpc-0123456789abcdef0',
+  availabilityZones: 'us-east-2a,us-east-2b,us-east-2c',
+  privateSubnetIds: 'subnet-00000001,subnet-00000002,subnet-00000003',
+  isolatedSubnetIds: 'subnet-00000004,subnet-00000005,subnet-00000006',
+  tradesStreamName: 'trades',
+  ordersDbClusterIdentifier: 'orders-legacy',
+  ordersDbClusterResourceId: 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  ordersDbEndpoint: 'orders-legacy.cluster-abc.us-east-2.rds.amazonaws.com',
+  ordersDbPort: '5432',
+  ordersDbSecurityGroupId: 'sg-0123456789abcdef0',
+};
+/** Types that use either tag interface; the created data stores and network only when not imported. */
+const CORE_TYPES = [
+  'AWS::CloudWatch::Alarm',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::ECS::Service',
+  'AWS::ECS::TaskDefinition',
+  'AWS::KMS::Key',
+];
+const CREATED_TYPES = [
+  ...CORE_TYPES,
+  'AWS::EC2::VPC',
+  'AWS::EC2::Subnet',
+  'AWS::RDS::DBCluster',
+  'AWS::Kinesis::Stream',
+];
+
+describe.each([
+  ['dev', {}, CREATED_TYPES],
+  ['prod', { profile: 'prod' }, CREATED_TYPES],
+  ['dev with imported VPC, stream and database', IMPORTED, CORE_TYPES],
+])('%s: the tag Aspect', (_name, overrides, expectedTypes) => {
+  let tapApp: TapApp;
+  let resources: Record<string, any>;
+  beforeAll(() => {
+    tapApp = buildApp(overrides);
+    resources = Template.fromStack(tapApp.stack).toJSON().Resources;
+  });
+
+  test('tags 100% of the taggable resources with CostCenter, Project and Service', () => {
+    const taggable = taggableResources(tapApp);
+    expect(taggable.length).toBeGreaterThan(20);
+    const untagged = taggable
+      .map((r) => tapApp.stack.getLogicalId(r))
+      .filter((id) => {
+        const tags = renderedTags(resources[id]?.Properties);
+        return Object.entries(EXPECTED).some(([k, v]) => tags[k] !== v);
+      });
+    expect(untagged).toEqual([]);
+  });
+
+  test('reaches the VPC, its subnets and the L1s that use the newer tag interface', () => {
+    const types = new Set(
+      Object.values(resources)
+        .filter((r: any) => renderedTags(r.Properties).Project === 'TradingPlatform')
+        .map((r: any) => r.Type as string),
+    );
+    for (const type of expectedTypes) expect(types).toContain(type);
+  });
+});
+
+describe('RequiredTagsAspect on fixtures', () => {
+  const tags = {
+    costCenter: 'CC-9999',
+    project: 'TradingPlatform',
+    service: 'OrderBroker',
+    environment: 'test',
+  } as const;
+
+  function fixture(): { app: App; stack: Stack } {
+    const app = new App();
+    const stack = new Stack(app, 'Fixture');
+    return { app, stack };
+  }
+
+  test('tags an ITaggable L1 (queue) and an ITaggableV2 L1 (alarm)', () => {
+    const { app, stack } = fixture();
+    new sqs.Queue(stack, 'Queue');
+    new cloudwatch.Alarm(stack, 'Alarm', {
+      metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    Aspects.of(app).add(new RequiredTagsAspect(tags), { priority: AspectPriority.MUTATING });
+    const template = Template.fromStack(stack);
+    const expected = [
+      { Key: 'CostCenter', Value: 'CC-9999' },
+      { Key: 'Environment', Value: 'test' },
+      { Key: 'Project', Value: 'TradingPlatform' },
+      { Key: 'Service', Value: 'OrderBroker' },
+    ];
+    template.hasResourceProperties('AWS::SQS::Queue', { Tags: expected });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Tags: expected });
+  });
+
+  test('without the Aspect the same fixture is untagged (the Aspect is what tags)', () => {
+    const { stack } = fixture();
+    new sqs.Queue(stack, 'Queue');
+    expect(Template.fromStack(stack).toJSON().Resources.Queue4A7E3555.Properties).toBeUndefined();
+  });
+
+  test('the policy values win over a conflicting Tags.of() at default priority', () => {
+    const { app, stack } = fixture();
+    new sqs.Queue(stack, 'Queue');
+    Tags.of(stack).add('Project', 'SomethingElse');
+    Aspects.of(app).add(new RequiredTagsAspect(tags), { priority: AspectPriority.MUTATING });
+    const queueTags = renderedTags(
+      Object.values(Template.fromStack(stack).findResources('AWS::SQS::Queue'))[0].Properties,
+    );
+    expect(queueTags.Project).toBe('TradingPlatform');
+  });
+
+  test('is registered on the app with MUTATING priority', () => {
+    const tapApp = buildApp();
+    const applied = Aspects.of(tapApp.app).applied.filter((a) => a.aspect instanceof RequiredTagsAspect);
+    expect(applied).toHaveLength(1);
+    expect(applied[0].priority).toBe(AspectPriority.MUTATING);
+  });
+});
