@@ -1,6 +1,7 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +15,8 @@ import { OrderBrokerService } from './constructs/order-broker-service';
 import { OrderBrokerScaling } from './constructs/scaling';
 import { CONTAINER_NAME, METRICS_NAMESPACE, OrderBrokerTaskDefinitions } from './constructs/task-definitions';
 import { OrderBrokerTaskRole } from './constructs/task-role';
+import { TEST_LISTENER_PORT } from './constructs/load-balancing';
+import { ValidationHook } from './constructs/validation-hook';
 
 /** Properties of {@link EcsTradingInfra}. */
 export interface EcsTradingInfraProps {
@@ -68,6 +71,8 @@ export class EcsTradingInfra extends Construct {
   public readonly scaling: OrderBrokerScaling;
   public readonly observability: OrderBrokerObservability;
   public readonly blueGreen: OrderBrokerBlueGreen;
+  /** The CodeDeploy `AfterAllowTestTraffic` hook that validates green through the test listener. */
+  public readonly validationHook: ValidationHook;
   /** The architecture the service runs. */
   public readonly architecture: Architecture;
 
@@ -161,6 +166,24 @@ export class EcsTradingInfra extends Construct {
       alarmAction: this.observability.alarmAction,
     });
 
+    this.validationHook = new ValidationHook(this, 'ValidationHook', {
+      vpc: props.vpc,
+      subnets: props.appSubnets,
+      testTrafficClientSecurityGroup: this.loadBalancing.testTrafficClientSecurityGroup,
+      loadBalancer: this.loadBalancing.loadBalancer,
+      testListenerPort: TEST_LISTENER_PORT,
+      testListenerProtocol: props.certificate
+        ? elbv2.ApplicationProtocol.HTTPS
+        : elbv2.ApplicationProtocol.HTTP,
+      deploymentGroup: this.blueGreen.deploymentGroup,
+      deploymentRole: this.blueGreen.deploymentGroup.role,
+      healthCheckPath: props.service.healthCheckPath,
+      logsKey: props.logsKey,
+      logRetention: props.logRetention,
+      alarmAction: this.observability.alarmAction,
+      namePrefix: name,
+    });
+
     this.outputs(props);
   }
 
@@ -186,6 +209,14 @@ export class EcsTradingInfra extends Construct {
       TradesStreamName: props.tradesStream.streamName,
       ContainerName: CONTAINER_NAME,
       ContainerPort: String(props.service.containerPort),
+      // What a CodeDeploy AppSpec must repeat, or CodeDeploy drops it (read by scripts/deploy).
+      CapacityProviderStrategy: JSON.stringify(this.orderBroker.capacityProviderStrategy),
+      TaskSubnetIds: props.vpc.selectSubnets(props.appSubnets).subnetIds.join(','),
+      TaskSecurityGroupIds: this.orderBroker.securityGroup.securityGroupId,
+      ValidationHookFunctionName: this.validationHook.function.functionName,
+      ValidationHookFunctionArn: this.validationHook.function.functionArn,
+      PreOpenTasks: String(props.capacity.preOpenTasks),
+      HealthCheckPath: props.service.healthCheckPath,
     };
     for (const [key, value] of Object.entries(values)) new CfnOutput(this, key, { key, value });
   }

@@ -16,6 +16,7 @@ const PINNED = {
   NetworkFlowLogGroup4F8CEEEF: 'AWS::Logs::LogGroup',
   PlatformTaskDefinitionsLogGroupF5F8DD54: 'AWS::Logs::LogGroup',
   PlatformLoadBalancingAccessLogsBF2FB494: 'AWS::S3::Bucket',
+  PlatformValidationHookLogGroupC6E5DA64: 'AWS::Logs::LogGroup',
 } as const;
 
 const STATEFUL_TYPES = [

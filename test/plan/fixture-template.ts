@@ -1,7 +1,7 @@
 import type { CfnTemplate } from '../../scripts/plan/cfn';
 
 /** Tests reach into deep template paths freely. */
- 
+
 type Loose = Record<string, any>;
 
 /**

@@ -14,7 +14,7 @@ const dev = synthesizeStack('dev');
 const devPlan = computeProfilePlan(dev.template, assumptions, 'dev', dev.stackName);
 
 /** Tests reach into deep template paths freely. */
- 
+
 type Json = Record<string, any>;
 const clone = (): Json => structuredClone(dev.template);
 const ofType = (t: Json, type: string): Json[] =>
@@ -102,12 +102,16 @@ describe('the plan of the synthesized dev stack', () => {
     expect(status(p, 'PLAN-RB-1')).toBe('fail');
   });
 
-  test('the hook path appears once the template exposes the hook Lambda', () => {
+  test('the hook path comes from the hook Lambda the template exposes', () => {
+    expect(devPlan.rollback.hook).toMatchObject({
+      function: 'PlatformValidationHookFunctionF6A3F319',
+      timeoutSeconds: 60,
+      timeoutDefaulted: false,
+    });
     const t = clone();
-    t.Resources.PlanTestHook = { Type: 'AWS::Lambda::Function', Properties: { Timeout: 60 } };
+    t.Resources.PlanTestHook = { Type: 'AWS::Lambda::Function', Properties: { Timeout: 120 } };
     t.Outputs.ValidationHookFunctionName = { Value: { Ref: 'PlanTestHook' } };
-    expect(devPlan.rollback.hook).toBeUndefined();
-    expect(planOf(t).rollback.hook?.timeoutSeconds).toBe(60);
+    expect(planOf(t).rollback.hook?.timeoutSeconds).toBe(120);
   });
 
   test('the report is the same when computed twice', () => {

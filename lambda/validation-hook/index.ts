@@ -1,0 +1,89 @@
+import {
+  CodeDeployClient,
+  LifecycleEventStatus,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
+import type { Context } from 'aws-lambda';
+import { type HttpSend, sendHttp } from '../shared/http-client';
+import { type HookSettings, loadHookSettings } from './settings';
+import { type ValidationReport, validateGreen } from './validate';
+
+/** The event CodeDeploy sends a lifecycle hook (`AfterAllowTestTraffic`). */
+export interface LifecycleHookEvent {
+  readonly DeploymentId: string;
+  readonly LifecycleEventHookExecutionId: string;
+}
+
+/** What the hook reported, and why. */
+export interface HookOutcome {
+  readonly deploymentId: string;
+  readonly status: 'Succeeded' | 'Failed';
+  readonly reasons: string[];
+  readonly report?: ValidationReport;
+}
+
+/** Dependencies of {@link runHook}; the handler passes the real ones, tests pass fakes. */
+export interface HookDeps {
+  readonly codedeploy: Pick<CodeDeployClient, 'send'>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly send: HttpSend;
+  readonly remainingMs: () => number;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Runs the validation and reports the verdict to CodeDeploy. It reports `Failed` on every error it can
+ * catch (bad settings, unreachable green, unexpected exceptions): a hook that does not report holds the
+ * deployment until CodeDeploy's hook timeout. Only when CodeDeploy itself cannot be told does it throw,
+ * so the failure shows in the function's Errors metric (alarmed).
+ */
+export async function runHook(event: LifecycleHookEvent, deps: HookDeps): Promise<HookOutcome> {
+  if (!event?.DeploymentId || !event?.LifecycleEventHookExecutionId) {
+    throw new Error(
+      'event is not a CodeDeploy lifecycle hook event: DeploymentId and LifecycleEventHookExecutionId are required',
+    );
+  }
+  let outcome: HookOutcome;
+  try {
+    const settings: HookSettings = loadHookSettings(deps.env);
+    const report = await validateGreen(settings, event.DeploymentId, {
+      send: deps.send,
+      remainingMs: deps.remainingMs,
+    });
+    outcome = {
+      deploymentId: event.DeploymentId,
+      status: report.passed ? 'Succeeded' : 'Failed',
+      reasons: report.reasons,
+      report,
+    };
+  } catch (err) {
+    outcome = {
+      deploymentId: event.DeploymentId,
+      status: 'Failed',
+      reasons: [`validation could not run: ${(err as Error).message}`],
+    };
+  }
+  // One structured line per verdict: Logs Insights can list every validation of a deployment.
+  deps.log(JSON.stringify({ message: 'validation verdict', ...outcome }));
+  await deps.codedeploy.send(
+    new PutLifecycleEventHookExecutionStatusCommand({
+      deploymentId: event.DeploymentId,
+      lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
+      status: outcome.status === 'Succeeded' ? LifecycleEventStatus.SUCCEEDED : LifecycleEventStatus.FAILED,
+    }),
+  );
+  return outcome;
+}
+
+const codedeploy = new CodeDeployClient({});
+
+/** Lambda entry point: CodeDeploy's `AfterAllowTestTraffic` hook. */
+export async function handler(event: LifecycleHookEvent, context: Context): Promise<HookOutcome> {
+  return runHook(event, {
+    codedeploy,
+    env: process.env,
+    send: sendHttp,
+    remainingMs: () => context.getRemainingTimeInMillis(),
+    log: (line) => console.log(line),
+  });
+}

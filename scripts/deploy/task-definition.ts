@@ -1,0 +1,78 @@
+import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
+
+/** A tag or a `sha256:` digest of the OrderBroker image (same rule as the `imageTag` configuration key). */
+export const IMAGE_REF = /^(?:sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
+
+/** Raised for an image reference or task definition the deploy path cannot use. */
+export class TaskDefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskDefinitionError';
+  }
+}
+
+/**
+ * The image `image` with its tag or digest replaced by `ref` (pure): a tag gives `repo:tag`, a digest
+ * `repo@sha256:…`. A registry port (`host:5000/repo`) is kept.
+ */
+export function withImageRef(image: string, ref: string): string {
+  if (!IMAGE_REF.test(ref)) {
+    throw new TaskDefinitionError(
+      `image = ${JSON.stringify(ref)}: expected a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or a digest sha256:<64 hex>`,
+    );
+  }
+  const withoutDigest = image.split('@')[0];
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  const repository = colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+  return ref.startsWith('sha256:') ? `${repository}@${ref}` : `${repository}:${ref}`;
+}
+
+/**
+ * The RegisterTaskDefinition input for a new revision of `base` whose container `containerName` runs
+ * `image` (pure). Everything else — roles, size, architecture, logging, health check, tags — is the base
+ * revision's, which the stack owns: the deploy path changes the image and nothing else.
+ */
+export function revisionWithImage(
+  base: TaskDefinition,
+  tags: readonly Tag[],
+  containerName: string,
+  image: string,
+): RegisterTaskDefinitionCommandInput {
+  const containers = base.containerDefinitions ?? [];
+  if (!containers.some((c) => c.name === containerName)) {
+    throw new TaskDefinitionError(
+      `task definition ${base.taskDefinitionArn} has no container named ${containerName} (containers: ${containers.map((c) => c.name).join(', ') || 'none'})`,
+    );
+  }
+  return {
+    family: base.family,
+    taskRoleArn: base.taskRoleArn,
+    executionRoleArn: base.executionRoleArn,
+    networkMode: base.networkMode,
+    containerDefinitions: containers.map((c) => (c.name === containerName ? { ...c, image } : c)),
+    volumes: base.volumes,
+    placementConstraints: base.placementConstraints,
+    requiresCompatibilities: base.requiresCompatibilities,
+    cpu: base.cpu,
+    memory: base.memory,
+    runtimePlatform: base.runtimePlatform,
+    ephemeralStorage: base.ephemeralStorage,
+    pidMode: base.pidMode,
+    ipcMode: base.ipcMode,
+    proxyConfiguration: base.proxyConfiguration,
+    // The tag policy applies to every revision (CostCenter, Project, Service).
+    tags: tags.length > 0 ? [...tags] : undefined,
+  };
+}
+
+/** The image of container `containerName` in a task definition. */
+export function containerImage(taskDefinition: TaskDefinition, containerName: string): string {
+  const image = taskDefinition.containerDefinitions?.find((c) => c.name === containerName)?.image;
+  if (!image) {
+    throw new TaskDefinitionError(
+      `task definition ${taskDefinition.taskDefinitionArn} has no image for container ${containerName}`,
+    );
+  }
+  return image;
+}

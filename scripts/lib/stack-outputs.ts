@@ -1,0 +1,73 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+
+/** The stack outputs the deploy CLI and the scenario runners use (keys from lib/ecs_trading_infra.ts). */
+export const OUTPUT_KEYS = [
+  'LoadBalancerDns',
+  'ProductionPort',
+  'ProductionListenerArn',
+  'TestListenerArn',
+  'BlueTargetGroupArn',
+  'GreenTargetGroupArn',
+  'ClusterName',
+  'ServiceName',
+  'Architecture',
+  'Arm64TaskDefinitionArn',
+  'X8664TaskDefinitionArn',
+  'CodeDeployApplication',
+  'DeploymentGroupName',
+  'ScalableTargetId',
+  'ContainerName',
+  'ContainerPort',
+  'CapacityProviderStrategy',
+  'TaskSubnetIds',
+  'TaskSecurityGroupIds',
+  'ValidationHookFunctionName',
+  'ValidationHookFunctionArn',
+  'PreOpenTasks',
+  'HealthCheckPath',
+] as const;
+
+export type OutputKey = (typeof OUTPUT_KEYS)[number];
+
+/** Outputs of a deployed OrderBroker stack, by key. */
+export type StackOutputs = Readonly<Record<OutputKey, string>>;
+
+/** Raised when the stack is missing or lacks an output this tool needs. */
+export class StackOutputsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StackOutputsError';
+  }
+}
+
+/** Reads the outputs of `stackName` (CloudFormation DescribeStacks); every key in {@link OUTPUT_KEYS} must be there. */
+export async function readStackOutputs(
+  cfn: Pick<CloudFormationClient, 'send'>,
+  stackName: string,
+): Promise<StackOutputs> {
+  let stacks;
+  try {
+    ({ Stacks: stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName })));
+  } catch (err) {
+    throw new StackOutputsError(`cannot read stack ${stackName}: ${(err as Error).message}`);
+  }
+  const stack = stacks?.[0];
+  if (!stack) throw new StackOutputsError(`stack ${stackName} not found`);
+  const values: Record<string, string> = {};
+  for (const o of stack.Outputs ?? [])
+    if (o.OutputKey && o.OutputValue !== undefined) values[o.OutputKey] = o.OutputValue;
+  const missing = OUTPUT_KEYS.filter((k) => values[k] === undefined);
+  if (missing.length > 0) {
+    throw new StackOutputsError(
+      `stack ${stackName} lacks output(s) ${missing.join(', ')}: deploy the current version of this app first (npx cdk deploy ${stackName})`,
+    );
+  }
+  return values as StackOutputs;
+}
+
+/** The production listener's base URL from the outputs (https on 443), unless overridden. */
+export function productionUrl(outputs: StackOutputs, override?: string): string {
+  if (override) return override.replace(/\/$/, '');
+  const port = Number(outputs.ProductionPort);
+  return `${port === 443 ? 'https' : 'http'}://${outputs.LoadBalancerDns}:${port}`;
+}
