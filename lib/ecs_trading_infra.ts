@@ -45,6 +45,12 @@ export interface EcsTradingInfraProps {
    * @default - HTTP listeners (dev only)
    */
   readonly certificate?: acm.ICertificate;
+  /**
+   * The DNS name on the certificate that clients use. The validation hook checks green's TLS against it.
+   *
+   * @default - none (required when `certificate` is set)
+   */
+  readonly serviceHostname?: string;
   /** Image, architecture, size, port and health path of the service. */
   readonly service: TapConfig['service'];
   readonly capacity: TapConfig['capacity'];
@@ -78,6 +84,11 @@ export class EcsTradingInfra extends Construct {
 
   constructor(scope: Construct, id: string, props: EcsTradingInfraProps) {
     super(scope, id);
+    if (props.certificate && !props.serviceHostname) {
+      throw new Error(
+        `${this.node.path}: serviceHostname is required with a certificate (the validation hook checks green's TLS against it)`,
+      );
+    }
     const name = `orderbroker-${props.environmentName}`;
     this.architecture = props.service.architecture;
 
@@ -178,6 +189,7 @@ export class EcsTradingInfra extends Construct {
       deploymentGroup: this.blueGreen.deploymentGroup,
       deploymentRole: this.blueGreen.deploymentGroup.role,
       healthCheckPath: props.service.healthCheckPath,
+      tlsServerName: props.serviceHostname,
       logsKey: props.logsKey,
       logRetention: props.logRetention,
       alarmAction: this.observability.alarmAction,
@@ -192,6 +204,10 @@ export class EcsTradingInfra extends Construct {
     const lb = this.loadBalancing;
     const values: Record<string, string> = {
       LoadBalancerDns: lb.loadBalancer.loadBalancerDnsName,
+      // Clients (and the scenario runners) use the certificate's name when there is one.
+      ProductionUrl: props.serviceHostname
+        ? `https://${props.serviceHostname}`
+        : `http://${lb.loadBalancer.loadBalancerDnsName}:${lb.productionPort}`,
       ProductionListenerArn: lb.productionListener.listenerArn,
       ProductionPort: String(lb.productionPort),
       TestListenerArn: lb.testListener.listenerArn,

@@ -75,6 +75,7 @@ export class TapStack extends Stack {
       certificate: config.loadBalancing.certificateArn
         ? acm.Certificate.fromCertificateArn(this, 'Certificate', config.loadBalancing.certificateArn)
         : undefined,
+      serviceHostname: config.loadBalancing.serviceHostname,
       service: config.service,
       capacity: config.capacity,
       schedule: config.schedule,

@@ -168,7 +168,12 @@ describe('configuration errors name the key, the value and what is allowed', () 
   });
 
   test('a malformed ARN', () => {
-    expect(problemsFor({ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' })).toEqual([
+    expect(
+      problemsFor({
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+        serviceHostname: 'ob.example.com',
+      }),
+    ).toEqual([
       'certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc": expected an ACM certificate ARN in us-east-2 (arn:<partition>:acm:us-east-2:<account>:certificate/<uuid>)',
     ]);
   });
@@ -176,6 +181,12 @@ describe('configuration errors name the key, the value and what is allowed', () 
   test('prod without a TLS certificate', () => {
     expect(problemsFor({ profile: 'prod', certificateArn: '' })).toEqual([
       'certificateArn is not set: required in prod (HTTPS production listener); expected an ACM certificate ARN in us-east-2 (arn:<partition>:acm:us-east-2:<account>:certificate/<uuid>)',
+    ]);
+  });
+
+  test('a certificate without the host name it is for', () => {
+    expect(problemsFor({ profile: 'prod', serviceHostname: '' })).toEqual([
+      'serviceHostname is not set: required with certificateArn (the name on the certificate); expected a DNS host name',
     ]);
   });
 

@@ -177,3 +177,30 @@ describe('target groups', () => {
     },
   );
 });
+
+describe('the name clients use', () => {
+  test('in prod the validation hook checks TLS against the certificate host name, not the ALB DNS name', () => {
+    prod.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TLS_SERVER_NAME: 'orderbroker.trading.example.com' }) },
+    });
+    prod.hasOutput('ProductionUrl', { Value: 'https://orderbroker.trading.example.com' });
+  });
+
+  test('in dev clients use the ALB on HTTP 80 and the hook needs no TLS name', () => {
+    dev.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TLS_SERVER_NAME: Match.absent() }) },
+    });
+    dev.hasOutput('ProductionUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'http://',
+            { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformLoadBalancingAlb'), 'DNSName'] },
+            ':80',
+          ],
+        ],
+      },
+    });
+  });
+});

@@ -16,6 +16,7 @@ export const CONFIG_KEYS = {
   isolatedSubnetIds: 'Imported VPC: comma-separated isolated subnets, one per AZ.',
   clientCidr: 'CIDR allowed to reach the production listener.',
   certificateArn: 'ACM certificate (us-east-2) for HTTPS on 443 and 9090; required in prod.',
+  serviceHostname: 'DNS name clients use for the service (on the certificate); required with certificateArn.',
   alarmEmail: 'Optional e-mail subscribed to the SRE alarm topic.',
   imageRepository: 'ECR repository of the multi-arch OrderBroker image.',
   imageTag: 'Image tag, or `sha256:<64 hex>` digest.',

@@ -58,6 +58,7 @@ export const PROFILES: Readonly<Record<ProfileName, RawConfig>> = {
     natGateways: 3,
     clientCidr: '10.41.0.0/16',
     certificateArn: 'arn:aws:acm:us-east-2:123456789012:certificate/6f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f',
+    serviceHostname: 'orderbroker.trading.example.com',
     imageRepository: 'orderbroker',
     imageTag: '2026.11.3',
     architecture: 'ARM64',

@@ -262,6 +262,14 @@ export function resolveConfig(context: Readonly<Record<string, unknown>>): TapCo
       `required in prod (HTTPS production listener); expected ${PATTERNS.certificateArn.allowed}`,
     );
   }
+  const serviceHostname = r.str('serviceHostname', PATTERNS.hostname, false);
+  if (r.has('certificateArn') && !r.has('serviceHostname')) {
+    r.fail(
+      'serviceHostname',
+      undefined,
+      `required with certificateArn (the name on the certificate); expected ${PATTERNS.hostname.allowed}`,
+    );
+  }
   const email = r.str('alarmEmail', PATTERNS.email, false);
 
   // Service
@@ -430,7 +438,7 @@ export function resolveConfig(context: Readonly<Record<string, unknown>>): TapCo
       targetCpuPercent: targetCpuPercent!,
     },
     schedule: { preOpen: preOpen!, postOpen: postOpen!, preClose: preClose!, postClose: postClose! },
-    loadBalancing: { certificateArn },
+    loadBalancing: { certificateArn, serviceHostname },
     deployment: {
       canaryPercent: canaryPercent!,
       canaryMinutes: canaryMinutes!,

@@ -130,6 +130,11 @@ export interface TapConfig {
   readonly loadBalancing: {
     /** ACM certificate for the HTTPS listeners; required in prod. */
     readonly certificateArn?: string;
+    /**
+     * The DNS name clients use, covered by the certificate. The validation hook reaches green through the
+     * ALB's own DNS name and must check TLS against this name instead.
+     */
+    readonly serviceHostname?: string;
   };
   readonly deployment: {
     /** Share of production traffic moved to green first. */

@@ -3,6 +3,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 /** The stack outputs the deploy CLI and the scenario runners use (keys from lib/ecs_trading_infra.ts). */
 export const OUTPUT_KEYS = [
   'LoadBalancerDns',
+  'ProductionUrl',
   'ProductionPort',
   'ProductionListenerArn',
   'TestListenerArn',
@@ -65,9 +66,7 @@ export async function readStackOutputs(
   return values as StackOutputs;
 }
 
-/** The production listener's base URL from the outputs (https on 443), unless overridden. */
+/** The URL clients use (the certificate's host name in prod, the ALB in dev), unless overridden. */
 export function productionUrl(outputs: StackOutputs, override?: string): string {
-  if (override) return override.replace(/\/$/, '');
-  const port = Number(outputs.ProductionPort);
-  return `${port === 443 ? 'https' : 'http'}://${outputs.LoadBalancerDns}:${port}`;
+  return (override ?? outputs.ProductionUrl).replace(/\/$/, '');
 }

@@ -20,6 +20,7 @@ const arn = (service: string, rest: string) => `arn:aws:${service}:us-east-2:${A
 export const OUTPUTS: StackOutputs = {
   LoadBalancerDns: 'internal-ob-dev-123.us-east-2.elb.amazonaws.com',
   ProductionPort: '80',
+  ProductionUrl: 'http://internal-ob-dev-123.us-east-2.elb.amazonaws.com:80',
   ProductionListenerArn: arn('elasticloadbalancing', 'listener/app/ob-dev/abc/prod'),
   TestListenerArn: arn('elasticloadbalancing', 'listener/app/ob-dev/abc/test'),
   BlueTargetGroupArn: arn('elasticloadbalancing', 'targetgroup/ob-dev-blue/1111'),
