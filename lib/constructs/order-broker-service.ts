@@ -42,7 +42,7 @@ export class OrderBrokerService extends Construct {
     super(scope, id);
 
     // Control Tower CT.ECS.PR.2 requires containerInsights "enabled"; "enhanced" fails that control.
-    // Enhanced adds per-task/container metrics we get from EMF already (decision: reports/decisions.md).
+    // Enhanced adds per-task/container metrics we get from EMF already (decision: docs/decisions.md).
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
       clusterName: props.clusterName,
