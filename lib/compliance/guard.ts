@@ -1,0 +1,121 @@
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import type {
+  IPolicyValidationContext,
+  IPolicyValidationPlugin,
+  PolicyValidationPluginReport,
+} from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CONTROL_TOWER_PLUGIN_NAME, TAP_GUARD_PLUGIN_NAME } from './layers';
+
+/** Directory of the project's Guard rules (`<rule>.guard`, tests in `tests/<rule>_tests.yaml`). */
+export const POLICIES_DIR = path.resolve(__dirname, '..', '..', 'policies');
+
+/** Directory of the Control Tower proactive-control rules bundled with the validator. */
+export const CONTROL_TOWER_RULES_DIR = path.join(
+  path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
+  'rules',
+  'control-tower',
+  'cfn-guard',
+);
+
+/** The cfn-guard binary bundled with the validator (it has no npm bin entry). */
+export function cfnGuardBinary(): string {
+  const platform = process.platform === 'darwin' ? 'macos' : 'ubuntu';
+  const arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+  return path.join(
+    path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
+    'bin',
+    platform,
+    arch,
+    'cfn-guard',
+  );
+}
+
+/**
+ * Wraps a validation plugin so that every violation it reports has severity `error`.
+ *
+ * cfn-guard violations carry no severity. When any acknowledgement matches a violation of a report, CDK
+ * recomputes that report's success as "no violation of severity error or fatal": without a severity, the
+ * remaining unacknowledged Guard violations would then pass synthesis.
+ */
+export class ErrorSeverityPlugin implements IPolicyValidationPlugin {
+  public readonly version?: string;
+  public readonly ruleIds?: string[];
+
+  constructor(
+    public readonly name: string,
+    private readonly inner: IPolicyValidationPlugin,
+  ) {
+    this.version = inner.version;
+    this.ruleIds = inner.ruleIds;
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.inner.validate(context);
+    return {
+      ...report,
+      success: report.success && report.violations.length === 0,
+      violations: report.violations.map((v) => ({ ...v, severity: 'error' })),
+    };
+  }
+}
+
+/** The Control Tower proactive controls, minus the disabled ones (file names, e.g. `ct-s3-pr-4`). */
+export function controlTowerPlugin(disabledRules: readonly string[] = []): ErrorSeverityPlugin {
+  return new ErrorSeverityPlugin(
+    CONTROL_TOWER_PLUGIN_NAME,
+    new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [...disabledRules] }),
+  );
+}
+
+/** The project's Guard rules in `policies/`. */
+export function tapGuardPlugin(policiesDir: string = POLICIES_DIR): ErrorSeverityPlugin {
+  return new ErrorSeverityPlugin(
+    TAP_GUARD_PLUGIN_NAME,
+    new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: guardRuleFiles(policiesDir) }),
+  );
+}
+
+/** The `.guard` files of a directory (not its tests), sorted. */
+export function guardRuleFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.guard'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** One Guard rule as the reports show it. */
+export interface GuardRuleInfo {
+  /** File name without `.guard`: what a disabled rule is named by. */
+  readonly file: string;
+  /** The rule name the validation report uses (`ruleName`). */
+  readonly ruleName: string;
+  /** Control ID from the rule's message, e.g. `CT.ELB.PR.1` (Control Tower rules). */
+  readonly control?: string;
+}
+
+/** The rules of every `.guard` file under `dir` (recursively), sorted by file. */
+export function listGuardRules(dir: string): GuardRuleInfo[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && entry.name !== 'tests') walk(full);
+      else if (entry.name.endsWith('.guard')) files.push(full);
+    }
+  };
+  walk(dir);
+  return files
+    .map((file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      const ruleName =
+        /^rule\s+([A-Za-z0-9_]+)\s+when\s+is_cfn_template/m.exec(text)?.[1] ??
+        /^rule\s+([A-Za-z0-9_]+)/m.exec(text)?.[1] ??
+        path.basename(file, '.guard');
+      const control = /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(text)?.[1];
+      return { file: path.basename(file, '.guard'), ruleName, control };
+    })
+    .sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+}
