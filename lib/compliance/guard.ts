@@ -4,6 +4,7 @@ import type {
   IPolicyValidationPlugin,
   PolicyValidationPluginReport,
 } from 'aws-cdk-lib';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CONTROL_TOWER_PLUGIN_NAME, TAP_GUARD_PLUGIN_NAME } from './layers';
@@ -118,4 +119,43 @@ export function listGuardRules(dir: string): GuardRuleInfo[] {
       return { file: path.basename(file, '.guard'), ruleName, control };
     })
     .sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+}
+
+/** The `.guard` rules of `dir` that have no `tests/<rule>_tests.yaml` (cfn-guard test passes them silently). */
+export function missingGuardTests(dir: string = POLICIES_DIR): string[] {
+  return guardRuleFiles(dir)
+    .map((file) => path.basename(file, '.guard'))
+    .filter((rule) => !fs.existsSync(path.join(dir, 'tests', `${rule}_tests.yaml`)));
+}
+
+/** Result of `cfn-guard test` for one rule file. */
+export interface GuardTestRun {
+  readonly rule: string;
+  /** cfn-guard's exit code: 0 when every expectation held. */
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+/** Runs `cfn-guard test` (the bundled binary) for every rule of `dir` against its test file. */
+export function runGuardTests(
+  dir: string = POLICIES_DIR,
+  format: 'single-line-summary' | 'json' | 'junit' = 'single-line-summary',
+): GuardTestRun[] {
+  return guardRuleFiles(dir).map((file) => {
+    const rule = path.basename(file, '.guard');
+    const result = spawnSync(
+      cfnGuardBinary(),
+      [
+        'test',
+        '--rules-file',
+        file,
+        '--test-data',
+        path.join(dir, 'tests', `${rule}_tests.yaml`),
+        '--output-format',
+        format,
+      ],
+      { encoding: 'utf8' },
+    );
+    return { rule, exitCode: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+  });
 }
