@@ -91,14 +91,16 @@ export interface LintCfnResult {
   readonly junitPath?: string;
 }
 
-interface StackTemplate {
+/** A stack template of a cloud assembly. */
+export interface StackTemplate {
   readonly stackName: string;
   readonly templatePath: string;
   /** Logical ID -> construct path (`OrderBroker-dev/Platform/...`). */
   readonly constructPaths: ReadonlyMap<string, string>;
 }
 
-interface CfnLintMatch {
+/** One match in cfn-lint's JSON output. */
+export interface CfnLintMatch {
   Filename: string;
   Level: 'Error' | 'Warning' | 'Informational';
   Message: string;
@@ -148,19 +150,44 @@ export function lintCfn(options: LintCfnOptions): LintCfnResult {
     );
   }
 
+  const matches = runCfnLint(cfnLint, stacks);
+  if (typeof matches === 'string') {
+    log(`lint:cfn: cfn-lint failed: ${matches}`);
+    return { exitCode: EXIT.failed, findings: [], templates: stacks.map((s) => rel(s.templatePath)) };
+  }
+
+  return reportLint({ ...options, baseDir, log }, stacks, matches, toolVersion);
+}
+
+/** Raw cfn-lint output (its JSON format): input of {@link reportLint}. */
+export type CfnLintMatches = readonly CfnLintMatch[];
+
+/** Runs cfn-lint (JSON output, us-east-2 schemas) over the templates; its matches, or why it failed. */
+export function runCfnLint(cfnLint: string, stacks: readonly StackTemplate[]): CfnLintMatches | string {
   const run = spawnSync(
     cfnLint,
     ['--format', 'json', '--regions', 'us-east-2', '--', ...stacks.map((s) => s.templatePath)],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
-  let matches: CfnLintMatch[];
   try {
-    matches = JSON.parse(run.stdout || '[]') as CfnLintMatch[];
+    return JSON.parse(run.stdout || '[]') as CfnLintMatch[];
   } catch {
-    log(`lint:cfn: cfn-lint failed (exit ${String(run.status)}):\n${run.stderr}`);
-    return { exitCode: EXIT.failed, findings: [], templates: stacks.map((s) => rel(s.templatePath)) };
+    return `exit ${String(run.status)}: ${run.stderr}`;
   }
+}
 
+/**
+ * Locates cfn-lint's matches in the app, applies the register, writes the SARIF and JUnit reports and prints the
+ * summary. Separate from running cfn-lint so one run can be reported against several registers.
+ */
+export function reportLint(
+  options: LintCfnOptions & { readonly baseDir: string; readonly log: (line: string) => void },
+  stacks: readonly StackTemplate[],
+  matches: CfnLintMatches,
+  toolVersion: string,
+): LintCfnResult {
+  const { log, baseDir } = options;
+  const rel = (p: string) => path.relative(baseDir, p).split(path.sep).join('/');
   const today = options.today ?? new Date();
   const register = (options.register ?? REGISTER).filter((e) => e.layer === 'cfn-lint');
   const byTemplate = new Map(stacks.map((s) => [path.resolve(s.templatePath), s]));

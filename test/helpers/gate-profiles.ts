@@ -1,13 +1,17 @@
 import { Validations } from 'aws-cdk-lib';
 import { LIBRARY_ACKNOWLEDGEMENTS, listRegister } from '../../lib/compliance/acknowledgements';
 import type { ProfileName } from '../../lib/config/types';
-import { blocking, suppressed, synthWithGate } from './gate';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createApp } from '../../lib/app';
+import { blocking, cliContext, suppressed, synthWithGate } from './gate';
 
 /** The assertions every profile must meet with the full gate. Shared by gate-dev and gate-prod (parallel files). */
 // eslint-disable-next-line jest/no-export -- one set of assertions, run per profile in parallel test files
 export function describeProfileUnderGate(profile: ProfileName): void {
   describe(`profile ${profile} under the full compliance gate`, () => {
-    const { tap, report, error } = synthWithGate({ profile });
+    const { tap, outdir, report, error } = synthWithGate({ profile });
     const rows = listRegister({ profile, stackName: tap.stack.stackName });
 
     test('synthesizes with zero unacknowledged errors from every layer', () => {
@@ -69,6 +73,15 @@ export function describeProfileUnderGate(profile: ProfileName): void {
       for (const name of ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'cfn-guard-control-tower']) {
         expect(plugins).toContain(name);
       }
+    });
+
+    test('the gate only reads and validates: the template is the same without it', () => {
+      const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'no-gate-'));
+      createApp({ context: cliContext({ profile }), outdir: plain, complianceGate: false }).app.synth();
+      const template = `${tap.stack.stackName}.template.json`;
+      expect(fs.readFileSync(path.join(plain, template), 'utf8')).toBe(
+        fs.readFileSync(path.join(outdir, template), 'utf8'),
+      );
     });
   });
 }

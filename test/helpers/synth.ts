@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createApp, type TapApp } from '../../lib/app';
+import { createApp, type CreateAppOptions, type TapApp } from '../../lib/app';
 
 /** Root of the repository. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -17,14 +17,27 @@ export function cdkJsonContext(): Record<string, unknown> {
   return { ...cdkJson.context };
 }
 
-/** Builds the app with cdk.json's context plus configuration overrides (`-c key=value` equivalents). */
-export function buildApp(overrides: Record<string, unknown> = {}): TapApp {
-  return createApp({ context: { ...cdkJsonContext(), ...overrides } });
+/**
+ * Builds the app with cdk.json's context plus configuration overrides (`-c key=value` equivalents).
+ *
+ * The compliance gate is off by default here: it only reads the tree (Aspects) and validates the synthesized
+ * templates (plugins), so the template is the same with or without it, and running its plugins costs ~15 s per
+ * synthesis. test/compliance/ runs the real app with the full gate for every profile; pass
+ * `{ complianceGate: true }` to check something under the gate here.
+ */
+export function buildApp(
+  overrides: Record<string, unknown> = {},
+  options: Omit<CreateAppOptions, 'context'> = {},
+): TapApp {
+  return createApp({ complianceGate: false, ...options, context: { ...cdkJsonContext(), ...overrides } });
 }
 
 /** Builds the app and returns the stack's template. */
-export function synthTemplate(overrides: Record<string, unknown> = {}): Template & { tapApp: TapApp } {
-  const tapApp = buildApp(overrides);
+export function synthTemplate(
+  overrides: Record<string, unknown> = {},
+  options: Omit<CreateAppOptions, 'context'> = {},
+): Template & { tapApp: TapApp } {
+  const tapApp = buildApp(overrides, options);
   const template = Template.fromStack(tapApp.stack);
   return Object.assign(template, { tapApp });
 }
