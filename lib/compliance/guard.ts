@@ -62,12 +62,77 @@ export class ErrorSeverityPlugin implements IPolicyValidationPlugin {
   }
 }
 
-/** The Control Tower proactive controls, minus the disabled ones (file names, e.g. `ct-s3-pr-4`). */
-export function controlTowerPlugin(disabledRules: readonly string[] = []): ErrorSeverityPlugin {
-  return new ErrorSeverityPlugin(
-    CONTROL_TOWER_PLUGIN_NAME,
-    new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [...disabledRules] }),
-  );
+/**
+ * The Control Tower proactive controls, minus the disabled ones (file names, e.g. `ct-s3-pr-4`), every violation an
+ * error.
+ *
+ * Each synthesis runs only the rules that can select something in the templates: a rule file whose
+ * `AWS::Service::Type` literals include a type present in a template (or that names no type at all). Guard rules
+ * select resources by those literals, so the others could only SKIP; leaving them out takes the Control Tower
+ * layer from ~10 s to ~4 s per synthesis on this stack, with the same findings.
+ */
+export class ControlTowerPlugin implements IPolicyValidationPlugin {
+  public readonly name = CONTROL_TOWER_PLUGIN_NAME;
+  public readonly version?: string;
+  /** Every enabled Control Tower rule (the validator's IDs, e.g. `ecspr2`). */
+  public readonly ruleIds?: string[];
+  private readonly disabledRules: readonly string[];
+
+  constructor(disabledRules: readonly string[] = []) {
+    this.disabledRules = disabledRules;
+    const all = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [...disabledRules] });
+    this.version = all.version;
+    this.ruleIds = all.ruleIds;
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const rules = applicableRuleFiles(CONTROL_TOWER_RULES_DIR, resourceTypesOf(context.templatePaths)).filter(
+      (file) => !this.disabledRules.includes(path.basename(file, '.guard')),
+    );
+    if (rules.length === 0) return { success: true, violations: [] };
+    return new ErrorSeverityPlugin(
+      this.name,
+      new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }),
+    ).validate(context);
+  }
+}
+
+/** The Control Tower proactive controls (see {@link ControlTowerPlugin}). */
+export function controlTowerPlugin(disabledRules: readonly string[] = []): ControlTowerPlugin {
+  return new ControlTowerPlugin(disabledRules);
+}
+
+/** Resource types of the templates. */
+export function resourceTypesOf(templatePaths: readonly string[]): Set<string> {
+  const types = new Set<string>();
+  for (const file of templatePaths) {
+    const template = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      Resources?: Record<string, { Type?: string }>;
+    };
+    for (const resource of Object.values(template.Resources ?? {}))
+      if (resource.Type) types.add(resource.Type);
+  }
+  return types;
+}
+
+/**
+ * The `.guard` files under `dir` that can select a resource of `types`: those whose `AWS::Service::Type` literals
+ * include one of the types, and those that name no type (kept: they could select anything).
+ */
+export function applicableRuleFiles(dir: string, types: ReadonlySet<string>): string[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.guard')) files.push(full);
+    }
+  };
+  walk(dir);
+  return files.sort().filter((file) => {
+    const named = fs.readFileSync(file, 'utf8').match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? [];
+    return named.length === 0 || named.some((type) => types.has(type));
+  });
 }
 
 /** The project's Guard rules in `policies/`. */

@@ -6,10 +6,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
+  applicableRuleFiles,
+  CONTROL_TOWER_RULES_DIR,
   controlTowerPlugin,
   ErrorSeverityPlugin,
-  POLICIES_DIR,
   guardRuleFiles,
+  POLICIES_DIR,
+  resourceTypesOf,
   tapGuardPlugin,
 } from '../../lib/compliance/guard';
 
@@ -128,5 +131,39 @@ describe('the Control Tower plugin', () => {
     expect(controlTowerPlugin().ruleIds).toContain('cloudwatchpr2');
     const { app } = logGroupApp(plugin);
     expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('the Control Tower plugin runs only the rules that can select a resource of the templates', () => {
+  const template = (resources: Record<string, unknown>) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ct-sel-')), 'T.template.json');
+    fs.writeFileSync(file, JSON.stringify({ Resources: resources }));
+    return file;
+  };
+
+  test('selects by the resource types a rule names', () => {
+    const file = template({ Logs: { Type: 'AWS::Logs::LogGroup', Properties: {} } });
+    const selected = applicableRuleFiles(CONTROL_TOWER_RULES_DIR, resourceTypesOf([file])).map((f) =>
+      path.basename(f),
+    );
+    expect(selected).toContain('ct-cloudwatch-pr-2.guard');
+    expect(selected).not.toContain('ct-ecs-pr-2.guard');
+  });
+
+  test('reports the same violations as running every Control Tower rule', () => {
+    const file = template({
+      Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 7 } },
+      Bucket: { Type: 'AWS::S3::Bucket', Properties: {} },
+      Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'X' } },
+      Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} },
+    });
+    const context = { templatePaths: [file] } as never;
+    const strip = (report: { violations: Array<{ ruleName: string }> }) =>
+      report.violations
+        .map((v) => ({ ...v, severity: undefined }))
+        .sort((a, b) => a.ruleName.localeCompare(b.ruleName));
+    const selective = controlTowerPlugin().validate(context);
+    expect(selective.violations.length).toBeGreaterThan(3);
+    expect(strip(selective)).toEqual(strip(new CfnGuardValidator({}).validate(context)));
   });
 });

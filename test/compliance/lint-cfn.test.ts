@@ -146,7 +146,10 @@ describe('npm run lint:cfn with cfn-lint', () => {
 
     const first = lintCfn({ cdkOut, outDir: tmp('out-'), baseDir: cdkOut, log: quiet });
     expect(first.templates).toEqual(['OrderBroker-dev.template.json', 'prod/OrderBroker-prod.template.json']);
-    expect(first.findings.filter((f) => !f.acknowledgement && f.level === 'error')).toEqual([]);
+    // Not only no error: every warning is fixed or acknowledged too, so a lost register entry shows up here.
+    expect(
+      first.findings.filter((f) => !f.acknowledgement).map((f) => `${f.ruleId} @ ${f.constructPath}`),
+    ).toEqual([]);
     expect(first.exitCode).toBe(EXIT.ok);
 
     for (const profile of ['dev', 'prod'] as const) {
