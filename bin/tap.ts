@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { createApp } from '../lib/app';
+import { RegisterError } from '../lib/compliance/acknowledgements';
 import { ConfigError } from '../lib/config/resolve-config';
 
 // Configuration is read and validated here, once; a bad value stops before any construct is built.
+// A malformed compliance register stops the same way, before synthesis.
 try {
   createApp();
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof RegisterError) {
     console.error(err.message);
     process.exit(1);
   }

@@ -1,5 +1,8 @@
-import { App, AspectPriority, Aspects } from 'aws-cdk-lib';
+import { App, Aspects } from 'aws-cdk-lib';
+import { ASPECT_PRIORITIES } from '../aspects';
 import { RequiredTagsAspect } from '../aspects/required-tags';
+import type { RegisterEntry } from './compliance/acknowledgements';
+import { applyComplianceGate } from './compliance/gate';
 import { resolveConfig } from './config/resolve-config';
 import type { TapConfig } from './config/types';
 import { TapStack } from './tap-stack';
@@ -25,6 +28,18 @@ export interface CreateAppOptions {
    * @default true
    */
   readonly complianceGate?: boolean;
+  /**
+   * The register of accepted findings. Tests pass their own to prove the register's behaviour.
+   *
+   * @default - REGISTER of lib/compliance/acknowledgements.ts
+   */
+  readonly register?: readonly RegisterEntry[];
+  /**
+   * The day the register is evaluated on (expiry). Tests inject it.
+   *
+   * @default - today
+   */
+  readonly today?: Date;
 }
 
 /** The app, its single stack and the configuration it was built from. */
@@ -42,15 +57,18 @@ export interface TapApp {
  * @throws ConfigError when a configuration value is invalid
  */
 export function createApp(options: CreateAppOptions = {}): TapApp {
+  const complianceGate = options.complianceGate ?? true;
   const app = new App({
     context: options.context,
     outdir: options.outdir,
-    // The CloudFormation linter bundled in aws-cdk-lib is a validation plugin of the gate too: without the
-    // gate nothing validates, so the benchmark's ungated synth measures construction and synthesis alone.
-    builtinCloudFormationValidation: options.complianceGate ?? true,
+    // The bundled CloudFormation Validate linter is a layer of the gate: off only with the whole gate.
+    builtinCloudFormationValidation: complianceGate,
   });
   const config = resolveConfig(app.node.getAllContext() as Record<string, unknown>);
   const stack = new TapStack(app, config.stackName, { config });
-  Aspects.of(app).add(new RequiredTagsAspect(config.tags), { priority: AspectPriority.MUTATING });
+  Aspects.of(app).add(new RequiredTagsAspect(config.tags), { priority: ASPECT_PRIORITIES.tagging });
+  if (complianceGate) {
+    applyComplianceGate(app, { config, stack, register: options.register, today: options.today });
+  }
   return { app, stack, config };
 }

@@ -33,6 +33,13 @@ export interface EcsTradingInfraProps {
   readonly tradesStreamKey?: kms.IKey;
   /** The `orders` database the service connects to. */
   readonly ordersDatabase: rds.IDatabaseCluster;
+  /**
+   * Port of the `orders` database, as a literal, so the tasks' ingress rule on the database's security group
+   * names a port that policy checks can evaluate.
+   *
+   * @default - the database's default port (a CloudFormation attribute for a created cluster)
+   */
+  readonly ordersDatabasePort?: number;
   /** IAM database user and database name the service uses. */
   readonly dbUser: string;
   readonly dbName: string;
@@ -140,7 +147,15 @@ export class EcsTradingInfra extends Construct {
       warmFloor: props.capacity.warmFloor,
       blueTargetGroup: this.loadBalancing.blueTargetGroup,
     });
-    props.ordersDatabase.connections.allowDefaultPortFrom(this.orderBroker.service, 'OrderBroker tasks');
+    if (props.ordersDatabasePort === undefined) {
+      props.ordersDatabase.connections.allowDefaultPortFrom(this.orderBroker.service, 'OrderBroker tasks');
+    } else {
+      props.ordersDatabase.connections.allowFrom(
+        this.orderBroker.service,
+        ec2.Port.tcp(props.ordersDatabasePort),
+        'OrderBroker tasks',
+      );
+    }
 
     this.scaling = new OrderBrokerScaling(this, 'Scaling', {
       service: this.orderBroker.service,

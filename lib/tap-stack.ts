@@ -67,6 +67,7 @@ export class TapStack extends Stack {
       tradesStream: this.tradesStream.stream,
       tradesStreamKey: this.tradesStream.encryptionKey,
       ordersDatabase: this.ordersDatabase.cluster,
+      ordersDatabasePort: this.ordersDatabase.port,
       dbUser: config.dbUser,
       dbName: config.dbName,
       logsKey: this.keys.logsKey,

@@ -204,7 +204,8 @@ describe('service', () => {
   test('reaches the database on its port and nothing opens the tasks to anything but the ALB', () => {
     dev.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
-      FromPort: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersDatabaseCluster'), 'Endpoint.Port'] },
+      FromPort: 5432,
+      ToPort: 5432,
       SourceSecurityGroupId: {
         'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformOrderBrokerSecurityGroup'), 'GroupId'],
       },

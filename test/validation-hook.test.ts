@@ -155,10 +155,10 @@ describe('ValidationHook in the platform stack', () => {
     );
   });
 
-  test('runs Node.js 22 on ARM64 in the app subnets with the test-traffic client group only', () => {
+  test('runs Node.js 24 on ARM64 in the app subnets with the test-traffic client group only', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'CodeDeployHook_orderbroker-dev-validation',
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: 60,

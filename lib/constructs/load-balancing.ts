@@ -73,6 +73,12 @@ export class OrderBrokerLoadBalancing extends Construct {
       lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Object events (a log deleted or overwritten) go to EventBridge, where security tooling can watch them
+    // (Control Tower CT.S3.PR.4). Set on the L1: the L2's `eventBridgeEnabled` deploys a Lambda-backed
+    // custom resource to do the same.
+    (this.accessLogBucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
 
     const albSecurityGroup = new ec2.SecurityGroup(this, 'AlbSecurityGroup', {
       vpc: props.vpc,

@@ -33,6 +33,8 @@ export class Network extends Construct {
   public readonly dataSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
   /** The flow-log log group (created VPC only). */
   public readonly flowLogGroup?: logs.LogGroup;
+  /** Security group of the interface endpoints (created VPC only). */
+  public readonly endpointSecurityGroup?: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -53,7 +55,8 @@ export class Network extends Construct {
       availabilityZones: PLATFORM_AZS,
       natGateways: props.vpc.natGateways,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // NAT gateways use Elastic IPs: nothing launched here needs an automatic public IP (CT.EC2.PR.11).
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
         { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
@@ -78,8 +81,26 @@ export class Network extends Construct {
       LogsEndpoint: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
       KinesisEndpoint: ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS,
     };
+    // One group for every interface endpoint, HTTPS from the VPC's literal CIDR: the endpoints' default groups
+    // use the VPC's CidrBlock attribute, a token no policy check can evaluate.
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc,
+      description: 'OrderBroker interface endpoints: HTTPS from inside the VPC',
+      allowAllOutbound: false,
+    });
+    this.endpointSecurityGroup.addIngressRule(
+      ec2.Peer.ipv4(props.vpc.cidr),
+      ec2.Port.tcp(443),
+      'HTTPS from the VPC to the interface endpoints',
+    );
     for (const [endpointId, service] of Object.entries(endpoints)) {
-      vpc.addInterfaceEndpoint(endpointId, { service, subnets: this.appSubnets, privateDnsEnabled: true });
+      vpc.addInterfaceEndpoint(endpointId, {
+        service,
+        subnets: this.appSubnets,
+        privateDnsEnabled: true,
+        securityGroups: [this.endpointSecurityGroup],
+        open: false,
+      });
     }
   }
 }

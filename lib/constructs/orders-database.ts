@@ -6,6 +6,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import type { OrdersDatabaseConfig } from '../config/types';
 
+/** Port of a created `orders` cluster (the Aurora PostgreSQL default, set explicitly so rules can read it). */
+export const POSTGRES_PORT = 5432;
+
 /** Properties of {@link OrdersDatabase}. */
 export interface OrdersDatabaseProps {
   /** Create the cluster, or import an existing one. */
@@ -34,6 +37,11 @@ export interface OrdersDatabaseProps {
  */
 export class OrdersDatabase extends Construct {
   public readonly cluster: rds.IDatabaseCluster;
+  /**
+   * The port the cluster listens on, as a literal: security-group rules built from it can be evaluated by
+   * policy checks (the cluster's own `connections.defaultPort` is a CloudFormation attribute).
+   */
+  public readonly port: number;
   /** The exported PostgreSQL log group (created cluster only). */
   public readonly logGroup?: logs.LogGroup;
 
@@ -42,6 +50,7 @@ export class OrdersDatabase extends Construct {
     const cfg = props.database;
 
     if (cfg.mode === 'import') {
+      this.port = cfg.port;
       this.cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(this, 'Cluster', {
         clusterIdentifier: cfg.clusterIdentifier,
         clusterResourceIdentifier: cfg.clusterResourceId,
@@ -52,6 +61,7 @@ export class OrdersDatabase extends Construct {
       return;
     }
 
+    this.port = POSTGRES_PORT;
     // Created ahead of the cluster so RDS writes into an encrypted, retained group with our retention
     // (cloudwatchLogsRetention would add a Lambda-backed custom resource and an unencrypted group).
     this.logGroup = new logs.LogGroup(this, 'PostgresLogGroup', {
@@ -75,6 +85,7 @@ export class OrdersDatabase extends Construct {
       credentials: rds.Credentials.fromUsername('orders_admin'),
       manageMasterUserPassword: true,
       defaultDatabaseName: props.databaseName,
+      port: POSTGRES_PORT,
       writer: rds.ClusterInstance.provisioned('Writer', instanceProps),
       readers: Array.from({ length: cfg.readers }, (_, i) =>
         rds.ClusterInstance.provisioned(`Reader${i + 1}`, instanceProps),

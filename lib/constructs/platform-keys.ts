@@ -68,11 +68,26 @@ export class PlatformKeys extends Construct {
   }
 
   private key(id: string, alias: string, description: string): kms.Key {
-    return new kms.Key(this, id, {
+    const key = new kms.Key(this, id, {
       alias,
       description,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Grants only for AWS services acting on our resources (RDS, Performance Insights): nobody can hand out
+    // lasting access to the key with a grant (Control Tower CT.KMS.PR.3).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsExceptForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
+    return key;
   }
 }

@@ -92,6 +92,8 @@ export class OrderBrokerTaskDefinitions extends Construct {
         containerName: CONTAINER_NAME,
         image,
         essential: true,
+        // Hard limit = the task's memory: a runaway container is stopped at a known size (CT.ECS.PR.7).
+        memoryLimitMiB: props.memoryMiB,
         user: CONTAINER_USER,
         readonlyRootFilesystem: true,
         portMappings: [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP, name: 'http' }],

@@ -13,6 +13,13 @@ export const TASK_ROLE_ALLOWED_ACTIONS = [
   'rds-db:connect',
 ];
 
+/** One permission the task role is declared to hold. The compliance gate allows it nothing else (TAP-IAM-4). */
+export interface TaskRoleGrant {
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
 /** Properties of {@link OrderBrokerTaskRole}. */
 export interface OrderBrokerTaskRoleProps {
   /** The `trades` stream the service writes to. */
@@ -35,6 +42,8 @@ export interface OrderBrokerTaskRoleProps {
  */
 export class OrderBrokerTaskRole extends Construct {
   public readonly role: iam.Role;
+  /** Every permission this construct gave the role: the whole of what the role may hold. */
+  public readonly grants: readonly TaskRoleGrant[];
 
   constructor(scope: Construct, id: string, props: OrderBrokerTaskRoleProps) {
     super(scope, id);
@@ -57,35 +66,41 @@ export class OrderBrokerTaskRole extends Construct {
       }),
     });
 
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
+    const grants: TaskRoleGrant[] = [
+      {
         sid: 'WriteTrades',
         actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
         resources: [props.tradesStream.streamArn],
-      }),
-    );
+      },
+    ];
     if (props.tradesStreamKey) {
+      grants.push({
+        sid: 'EncryptTrades',
+        actions: ['kms:GenerateDataKey'],
+        resources: [props.tradesStreamKey.keyArn],
+      });
+    }
+    grants.push({
+      sid: 'ConnectOrdersDatabase',
+      actions: ['rds-db:connect'],
+      resources: [
+        stack.formatArn({
+          service: 'rds-db',
+          resource: 'dbuser',
+          resourceName: `${props.ordersDatabase.clusterResourceIdentifier}/${props.dbUser}`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    });
+    for (const grant of grants) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
-          sid: 'EncryptTrades',
-          actions: ['kms:GenerateDataKey'],
-          resources: [props.tradesStreamKey.keyArn],
+          sid: grant.sid,
+          actions: [...grant.actions],
+          resources: [...grant.resources],
         }),
       );
     }
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ConnectOrdersDatabase',
-        actions: ['rds-db:connect'],
-        resources: [
-          stack.formatArn({
-            service: 'rds-db',
-            resource: 'dbuser',
-            resourceName: `${props.ordersDatabase.clusterResourceIdentifier}/${props.dbUser}`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
+    this.grants = grants;
   }
 }

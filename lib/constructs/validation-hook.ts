@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -231,7 +231,7 @@ export class ValidationHook extends Construct {
       description: 'CodeDeploy AfterAllowTestTraffic: synthetic orders to green through the test listener',
       entry: VALIDATION_HOOK_ENTRY,
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: this.timeout,
@@ -263,9 +263,9 @@ export class ValidationHook extends Construct {
         forceDockerBundling: false,
         minify: false,
         sourceMap: false,
-        target: 'node22',
+        target: 'node24',
         format: nodejs.OutputFormat.CJS,
-        // The Node.js 22 runtime ships the AWS SDK v3.
+        // The Node.js 24 runtime ships the AWS SDK v3.
         externalModules: ['@aws-sdk/*', '@smithy/*'],
       },
     });
@@ -307,8 +307,10 @@ export class ValidationHook extends Construct {
    * limited to the hook's subnets and security group; the rest to network interfaces of this account and region.
    */
   private addVpcNetworkingStatements(stack: Stack, props: ValidationHookProps): void {
+    // The account as a pseudo-parameter even when the stack's account is known: the wildcard ARN then reads the
+    // same in every profile, so its one acknowledgement in the compliance register covers them all.
     const ec2Arn = (resource: string, resourceName: string) =>
-      stack.formatArn({ service: 'ec2', resource, resourceName });
+      stack.formatArn({ service: 'ec2', resource, resourceName, account: Aws.ACCOUNT_ID });
     const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createApp, type TapApp } from '../../lib/app';
+import { createApp, type CreateAppOptions, type TapApp } from '../../lib/app';
 
 /** Root of the repository. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -20,22 +20,24 @@ export function cdkJsonContext(): Record<string, unknown> {
 /**
  * Builds the app with cdk.json's context plus configuration overrides (`-c key=value` equivalents).
  *
- * The compliance gate is off by default here: its plugins and READONLY Aspects never change the template, and
- * the gate has its own tests. Pass `complianceGate: true` to synthesize exactly as `cdk synth` does.
+ * The compliance gate is off by default here: it only reads the tree (Aspects) and validates the synthesized
+ * templates (plugins), so the template is the same with or without it, and running its plugins costs ~15 s per
+ * synthesis. test/compliance/ runs the real app with the full gate for every profile; pass
+ * `{ complianceGate: true }` to check something under the gate here.
  */
 export function buildApp(
   overrides: Record<string, unknown> = {},
-  options: { complianceGate?: boolean } = {},
+  options: Omit<CreateAppOptions, 'context'> = {},
 ): TapApp {
-  return createApp({
-    context: { ...cdkJsonContext(), ...overrides },
-    complianceGate: options.complianceGate ?? false,
-  });
+  return createApp({ complianceGate: false, ...options, context: { ...cdkJsonContext(), ...overrides } });
 }
 
-/** Builds the app (gate off, see {@link buildApp}) and returns the stack's template. */
-export function synthTemplate(overrides: Record<string, unknown> = {}): Template & { tapApp: TapApp } {
-  const tapApp = buildApp(overrides);
+/** Builds the app and returns the stack's template. */
+export function synthTemplate(
+  overrides: Record<string, unknown> = {},
+  options: Omit<CreateAppOptions, 'context'> = {},
+): Template & { tapApp: TapApp } {
+  const tapApp = buildApp(overrides, options);
   const template = Template.fromStack(tapApp.stack);
   return Object.assign(template, { tapApp });
 }

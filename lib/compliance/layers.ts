@@ -1,0 +1,90 @@
+/**
+ * The layers of the compliance gate and how each one appears in `cdk.out/validation-report.json`.
+ *
+ * `pluginName` is the `pluginName` of the layer's entry in the report; `namespace` prefixes the rule name in
+ * acknowledgement IDs (`<namespace>::<rule>`), which is the form CDK records in `suppressedViolations`.
+ */
+export type LayerId =
+  | 'tap'
+  | 'cdk-nag-aws-solutions'
+  | 'cdk-nag-nist-800-53-r5'
+  | 'cdk-nag-pci-dss-321'
+  | 'control-tower'
+  | 'tap-guard'
+  | 'cfn-validate'
+  | 'cfn-lint';
+
+/** One layer of the gate. */
+export interface Layer {
+  readonly id: LayerId;
+  /** For people: what the layer is. */
+  readonly title: string;
+  /** `pluginName` in the validation report (cfn-lint runs outside synth: its own SARIF/JUnit). */
+  readonly pluginName: string;
+  /** Prefix of acknowledgement IDs: `<namespace>::<rule>`. */
+  readonly namespace: string;
+}
+
+/** Name of the wrapped cfn-guard plugin that runs the Control Tower proactive controls. */
+export const CONTROL_TOWER_PLUGIN_NAME = 'cfn-guard-control-tower';
+/** Name of the wrapped cfn-guard plugin that runs our rules in `policies/`. */
+export const TAP_GUARD_PLUGIN_NAME = 'cfn-guard-tap-policies';
+
+/** Every layer, in the order the gate reports them. */
+export const LAYERS: readonly Layer[] = [
+  {
+    id: 'tap',
+    title: 'Project rules (READONLY Aspects, aspects/)',
+    pluginName: 'Construct Annotations',
+    namespace: 'Annotation',
+  },
+  {
+    id: 'cdk-nag-aws-solutions',
+    title: 'cdk-nag AwsSolutions',
+    pluginName: 'AwsSolutions',
+    namespace: 'AwsSolutions',
+  },
+  {
+    id: 'cdk-nag-nist-800-53-r5',
+    title: 'cdk-nag NIST 800-53 rev 5',
+    pluginName: 'NIST.800.53.R5',
+    namespace: 'NIST.800.53.R5',
+  },
+  {
+    id: 'cdk-nag-pci-dss-321',
+    title: 'cdk-nag PCI DSS 3.2.1',
+    pluginName: 'PCI.DSS.321',
+    namespace: 'PCI.DSS.321',
+  },
+  {
+    id: 'control-tower',
+    title: 'cfn-guard: AWS Control Tower proactive controls',
+    pluginName: CONTROL_TOWER_PLUGIN_NAME,
+    namespace: CONTROL_TOWER_PLUGIN_NAME,
+  },
+  {
+    id: 'tap-guard',
+    title: 'cfn-guard: project Guard rules (policies/)',
+    pluginName: TAP_GUARD_PLUGIN_NAME,
+    namespace: TAP_GUARD_PLUGIN_NAME,
+  },
+  {
+    id: 'cfn-validate',
+    title: 'CloudFormation Validate (linter bundled with aws-cdk-lib)',
+    pluginName: 'CloudFormation Validate',
+    namespace: 'CloudFormation-Validate',
+  },
+  {
+    id: 'cfn-lint',
+    title: 'cfn-lint (Python CloudFormation linter, npm run lint:cfn)',
+    pluginName: 'cfn-lint',
+    namespace: 'cfn-lint',
+  },
+];
+
+/** The layer with this ID. */
+export function layer(id: LayerId): Layer {
+  const found = LAYERS.find((l) => l.id === id);
+  if (!found) throw new Error(`Unknown compliance layer "${id}"`);
+  return found;
+}

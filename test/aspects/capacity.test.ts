@@ -1,0 +1,164 @@
+import { Validations } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { BothArchitecturesRule } from '../../aspects/capacity/both-architectures';
+import { CapacityProviderStrategyRule } from '../../aspects/capacity/capacity-provider-strategy';
+import { CodeDeployControllerRule } from '../../aspects/capacity/code-deploy-controller';
+import { FargateWarmFloorRule } from '../../aspects/capacity/fargate-warm-floor';
+import { NoFargateSpotRule } from '../../aspects/capacity/no-fargate-spot';
+import { TaskCpuLimitRule } from '../../aspects/capacity/task-cpu-limit';
+import { findingsOf, ids, ruleTestStack } from '../helpers/rules';
+
+const FARGATE_BASE_2 = [{ capacityProvider: 'FARGATE', base: 2, weight: 1 }];
+
+function service(stack: Stack, props: Partial<ecs.CfnServiceProps>) {
+  return new ecs.CfnService(stack, 'Service', {
+    deploymentController: { type: 'CODE_DEPLOY' },
+    capacityProviderStrategy: FARGATE_BASE_2,
+    ...props,
+  });
+}
+
+describe('TAP-CAP-1 capacity-provider strategy', () => {
+  test('passes for a strategy without launch type', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, {});
+    expect(ids(findingsOf(app, new CapacityProviderStrategyRule()))).toEqual([]);
+  });
+
+  test('fails with TAP-CAP-1 for a bare FARGATE launch type', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, { launchType: 'FARGATE', capacityProviderStrategy: undefined });
+    expect(
+      findingsOf(app, new CapacityProviderStrategyRule()).map(
+        (f) => `${f.ruleId} ${f.message.split('.')[0]}`,
+      ),
+    ).toEqual([
+      'TAP-CAP-1 TAP-CAP-1: uses LaunchType FARGATE',
+      'TAP-CAP-1 TAP-CAP-1: has no CapacityProviderStrategy',
+    ]);
+  });
+});
+
+describe('TAP-CAP-2 FARGATE base covers the warm floor', () => {
+  test('passes when the FARGATE base equals the warm floor', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, {});
+    expect(ids(findingsOf(app, new FargateWarmFloorRule(2)))).toEqual([]);
+  });
+
+  test('fails with TAP-CAP-2 when the base is below the warm floor', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, {});
+    const findings = findingsOf(app, new FargateWarmFloorRule(8));
+    expect(ids(findings)).toEqual(['TAP-CAP-2 @ Service']);
+    expect(findings[0].message).toContain('has a FARGATE base of 2, below the warm floor of 8');
+  });
+});
+
+describe('TAP-CAP-3 no FARGATE_SPOT', () => {
+  test('passes for FARGATE only, in the service and the cluster association', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, {});
+    new ecs.CfnClusterCapacityProviderAssociations(stack, 'Assoc', {
+      cluster: 'c',
+      capacityProviders: ['FARGATE'],
+      defaultCapacityProviderStrategy: FARGATE_BASE_2,
+    });
+    expect(ids(findingsOf(app, new NoFargateSpotRule()))).toEqual([]);
+  });
+
+  test('fails with TAP-CAP-3 for FARGATE_SPOT in the service strategy and the cluster association', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, {
+      capacityProviderStrategy: [...FARGATE_BASE_2, { capacityProvider: 'FARGATE_SPOT', weight: 3 }],
+    });
+    new ecs.CfnClusterCapacityProviderAssociations(stack, 'Assoc', {
+      cluster: 'c',
+      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+      defaultCapacityProviderStrategy: FARGATE_BASE_2,
+    });
+    expect(ids(findingsOf(app, new NoFargateSpotRule()))).toEqual([
+      'TAP-CAP-3 @ Assoc',
+      'TAP-CAP-3 @ Service',
+    ]);
+  });
+});
+
+describe('TAP-CAP-4 CODE_DEPLOY controller', () => {
+  test('passes for CODE_DEPLOY', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, {});
+    expect(ids(findingsOf(app, new CodeDeployControllerRule()))).toEqual([]);
+  });
+
+  test('fails with TAP-CAP-4 for the ECS controller', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, { deploymentController: { type: 'ECS' } });
+    const findings = findingsOf(app, new CodeDeployControllerRule());
+    expect(ids(findings)).toEqual(['TAP-CAP-4 @ Service']);
+    expect(findings[0].message).toContain('uses the ECS deployment controller');
+  });
+
+  test('fails with TAP-CAP-4 when no controller is set (ECS is the default)', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, { deploymentController: undefined });
+    expect(findingsOf(app, new CodeDeployControllerRule()).map((f) => f.ruleId)).toEqual(['TAP-CAP-4']);
+  });
+});
+
+describe('TAP-CAP-5 right-sized task CPU', () => {
+  const taskDefinition = (stack: Stack, cpu: string) =>
+    new ecs.CfnTaskDefinition(stack, 'TaskDef', {
+      cpu,
+      memory: String(Number(cpu) * 2),
+      requiresCompatibilities: ['FARGATE'],
+    });
+
+  test('passes at 2048 CPU units', () => {
+    const { app, stack } = ruleTestStack();
+    taskDefinition(stack, '2048');
+    expect(ids(findingsOf(app, new TaskCpuLimitRule()))).toEqual([]);
+  });
+
+  test('fails with TAP-CAP-5 at 4096 CPU units', () => {
+    const { app, stack } = ruleTestStack();
+    taskDefinition(stack, '4096');
+    const findings = findingsOf(app, new TaskCpuLimitRule());
+    expect(ids(findings)).toEqual(['TAP-CAP-5 @ TaskDef']);
+    expect(findings[0].level).toBe('error');
+  });
+
+  test('an exemption of Annotation::TAP-CAP-5 turns the finding into an acknowledgeable warning', () => {
+    const { app, stack } = ruleTestStack();
+    const td = taskDefinition(stack, '4096');
+    Validations.of(td).acknowledge({ id: 'Annotation::TAP-CAP-5', reason: 'measured need' });
+    const findings = findingsOf(app, new TaskCpuLimitRule());
+    expect(findings.map((f) => [f.ruleId, f.level, f.exempted])).toEqual([['TAP-CAP-5', 'warning', true]]);
+  });
+});
+
+describe('TAP-CAP-6 both architectures', () => {
+  const taskDefinition = (stack: Stack, id: string, architecture: string) =>
+    new ecs.CfnTaskDefinition(stack, id, {
+      containerDefinitions: [{ name: 'orderbroker', image: 'x' }],
+      runtimePlatform: { cpuArchitecture: architecture, operatingSystemFamily: 'LINUX' },
+    });
+
+  test('passes when the containers the service runs exist for ARM64 and X86_64', () => {
+    const { app, stack } = ruleTestStack();
+    const arm = taskDefinition(stack, 'Arm64', 'ARM64');
+    taskDefinition(stack, 'X8664', 'X86_64');
+    service(stack, { taskDefinition: arm.ref });
+    expect(ids(findingsOf(app, new BothArchitecturesRule()))).toEqual([]);
+  });
+
+  test('fails with TAP-CAP-6 when only ARM64 is defined', () => {
+    const { app, stack } = ruleTestStack();
+    const arm = taskDefinition(stack, 'Arm64', 'ARM64');
+    service(stack, { taskDefinition: arm.ref });
+    const findings = findingsOf(app, new BothArchitecturesRule());
+    expect(ids(findings)).toEqual(['TAP-CAP-6 @ Service']);
+    expect(findings[0].message).toContain('have no task definition for X86_64');
+  });
+});

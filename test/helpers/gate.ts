@@ -1,0 +1,110 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createApp, type CreateAppOptions, type TapApp } from '../../lib/app';
+import { cdkJsonContext, REPO_ROOT } from './synth';
+
+/** A violation in `cdk.out/validation-report.json`. */
+export interface ReportViolation {
+  readonly ruleName: string;
+  readonly description: string;
+  readonly severity: string;
+  readonly violatingConstructs: Array<{ constructPath: string }>;
+}
+
+/** A suppressed (acknowledged) violation. */
+export interface SuppressedViolation extends ReportViolation {
+  readonly acknowledgedId: string;
+  readonly acknowledgedAt: string;
+  readonly reason?: string;
+}
+
+/** `cdk.out/validation-report.json`. */
+export interface ValidationReport {
+  readonly pluginReports: Array<{
+    readonly pluginName: string;
+    readonly conclusion: 'success' | 'failure';
+    readonly violations: ReportViolation[];
+    readonly suppressedViolations?: SuppressedViolation[];
+  }>;
+}
+
+/** One finding: plugin, rule and construct path relative to the stack. */
+export interface Finding {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly path: string;
+  readonly severity: string;
+}
+
+/**
+ * The context `cdk synth` gives the app: cdk.json's feature flags plus the CLI's path metadata (the bundled
+ * linter reports differently without it).
+ */
+export function cliContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...cdkJsonContext(), 'aws:cdk:enable-path-metadata': true, ...overrides };
+}
+
+/** Builds the real app with the gate and synthesizes it in-process; returns the app, the report and any error. */
+export function synthWithGate(
+  overrides: Record<string, unknown> = {},
+  options: Omit<CreateAppOptions, 'context' | 'outdir'> = {},
+  mutate?: (tap: TapApp) => void,
+): { tap: TapApp; outdir: string; report: ValidationReport; error?: Error } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
+  const tap = createApp({ ...options, context: cliContext(overrides), outdir });
+  mutate?.(tap);
+  let error: Error | undefined;
+  try {
+    tap.app.synth();
+  } catch (e) {
+    error = e as Error;
+  }
+  return { tap, outdir, report: readReport(outdir), error };
+}
+
+/** Reads the validation report of a cloud assembly. */
+export function readReport(outdir: string): ValidationReport {
+  return JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+}
+
+const relative = (constructPath: string) => constructPath.split('/').slice(1).join('/');
+
+/** Every unsuppressed violation that blocks synthesis (severity error or fatal). */
+export function blocking(report: ValidationReport): Finding[] {
+  return report.pluginReports.flatMap((p) =>
+    p.violations
+      .filter((v) => v.severity === 'error' || v.severity === 'fatal')
+      .flatMap((v) =>
+        v.violatingConstructs.map((c) => ({
+          plugin: p.pluginName,
+          rule: v.ruleName,
+          path: relative(c.constructPath),
+          severity: v.severity,
+        })),
+      ),
+  );
+}
+
+/** Every suppressed violation, with the plugin that reported it. */
+export function suppressed(report: ValidationReport): Array<SuppressedViolation & { plugin: string }> {
+  return report.pluginReports.flatMap((p) =>
+    (p.suppressedViolations ?? []).map((s) => ({ ...s, plugin: p.pluginName })),
+  );
+}
+
+/** Runs a command from the repository root; never throws. */
+export function run(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): { code: number; output: string } {
+  const result = spawnSync(command, args, {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: undefined, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+}
