@@ -2,6 +2,7 @@ import { ConfigError, resolveConfig } from '../lib/config/resolve-config';
 import { fargateMemoryOptions } from '../lib/config/fargate';
 import { CONFIG_KEY_NAMES } from '../lib/config/keys';
 import { PROFILES } from '../lib/config/profiles';
+import { IMPORTED_ALL } from './helpers/imports';
 
 /** The problems resolveConfig reports for these context values (fails the test if it does not throw). */
 function problemsFor(context: Record<string, unknown>): string[] {
@@ -81,19 +82,7 @@ describe('overrides with -c key=value', () => {
   });
 
   test('an imported VPC, stream and database replace the created ones', () => {
-    const config = resolveConfig({
-      vpcId: 'vpc-0123456789abcdef0',
-      vpcCidr: '10.9.0.0/16',
-      availabilityZones: 'us-east-2a,us-east-2b,us-east-2c',
-      privateSubnetIds: 'subnet-00000001,subnet-00000002,subnet-00000003',
-      isolatedSubnetIds: 'subnet-00000004,subnet-00000005,subnet-00000006',
-      tradesStreamName: 'trades',
-      ordersDbClusterIdentifier: 'orders-legacy',
-      ordersDbClusterResourceId: 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-      ordersDbEndpoint: 'orders-legacy.cluster-abc.us-east-2.rds.amazonaws.com',
-      ordersDbPort: '5432',
-      ordersDbSecurityGroupId: 'sg-0123456789abcdef0',
-    });
+    const config = resolveConfig(IMPORTED_ALL);
     expect(config.network.mode).toBe('import');
     expect(config.tradesStream).toEqual({ mode: 'import', streamName: 'trades', keyArn: undefined });
     expect(config.ordersDatabase.mode).toBe('import');

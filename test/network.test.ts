@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { synthTemplate } from './helpers/synth';
+import { IMPORTED_VPC } from './helpers/imports';
 
 let dev: Template;
 let prod: ReturnType<typeof synthTemplate>;
@@ -53,13 +54,7 @@ test('tasks reach ECR, S3, CloudWatch Logs and Kinesis through VPC endpoints', (
 });
 
 test('an imported VPC is used as it is: nothing network-level is created', () => {
-  const template = synthTemplate({
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidr: '10.9.0.0/16',
-    availabilityZones: 'us-east-2a,us-east-2b,us-east-2c',
-    privateSubnetIds: 'subnet-00000001,subnet-00000002,subnet-00000003',
-    isolatedSubnetIds: 'subnet-00000004,subnet-00000005,subnet-00000006',
-  });
+  const template = synthTemplate(IMPORTED_VPC);
   for (const type of ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::NatGateway', 'AWS::EC2::FlowLog']) {
     template.resourceCountIs(type, 0);
   }

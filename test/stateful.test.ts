@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { synthTemplate } from './helpers/synth';
+import { IMPORTED_DATABASE } from './helpers/imports';
 
 /**
  * Logical IDs of the stateful resources are an API: a refactor that renames a construct path on the way to
@@ -122,11 +123,7 @@ describe.each(['dev', 'prod'])('%s', (profile) => {
 test('imported stream and database are referenced, not created', () => {
   const template = synthTemplate({
     tradesStreamArn: 'arn:aws:kinesis:us-east-2:123456789012:stream/trades',
-    ordersDbClusterIdentifier: 'orders-legacy',
-    ordersDbClusterResourceId: 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-    ordersDbEndpoint: 'orders-legacy.cluster-abc.us-east-2.rds.amazonaws.com',
-    ordersDbPort: '5432',
-    ordersDbSecurityGroupId: 'sg-0123456789abcdef0',
+    ...IMPORTED_DATABASE,
   });
   template.resourceCountIs('AWS::Kinesis::Stream', 0);
   template.resourceCountIs('AWS::RDS::DBCluster', 0);

@@ -6,6 +6,7 @@ import type { IConstruct } from 'constructs';
 import { RequiredTagsAspect, tagManagerOf } from '../aspects/required-tags';
 import type { TapApp } from '../lib/app';
 import { buildApp } from './helpers/synth';
+import { IMPORTED_ALL } from './helpers/imports';
 
 const EXPECTED = { CostCenter: 'CC-4100', Project: 'TradingPlatform', Service: 'OrderBroker' };
 
@@ -26,18 +27,6 @@ function taggableResources(tapApp: TapApp): CfnResource[] {
     );
 }
 
-const IMPORTED = {
-  vpcId: 'vpc-0123456789abcdef0',
-  availabilityZones: 'us-east-2a,us-east-2b,us-east-2c',
-  privateSubnetIds: 'subnet-00000001,subnet-00000002,subnet-00000003',
-  isolatedSubnetIds: 'subnet-00000004,subnet-00000005,subnet-00000006',
-  tradesStreamName: 'trades',
-  ordersDbClusterIdentifier: 'orders-legacy',
-  ordersDbClusterResourceId: 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-  ordersDbEndpoint: 'orders-legacy.cluster-abc.us-east-2.rds.amazonaws.com',
-  ordersDbPort: '5432',
-  ordersDbSecurityGroupId: 'sg-0123456789abcdef0',
-};
 /** Types that use either tag interface; the created data stores and network only when not imported. */
 const CORE_TYPES = [
   'AWS::CloudWatch::Alarm',
@@ -58,7 +47,7 @@ const CREATED_TYPES = [
 describe.each([
   ['dev', {}, CREATED_TYPES],
   ['prod', { profile: 'prod' }, CREATED_TYPES],
-  ['dev with imported VPC, stream and database', IMPORTED, CORE_TYPES],
+  ['dev with imported VPC, stream and database', IMPORTED_ALL, CORE_TYPES],
 ])('%s: the tag Aspect', (_name, overrides, expectedTypes) => {
   let tapApp: TapApp;
   let resources: Record<string, any>;
