@@ -20,7 +20,7 @@ import { chartSpec, renderSvg } from './plan/chart';
 import { stableJson } from './plan/json';
 import { renderMarkdown } from './plan/markdown';
 import { PLAN_FILES, buildReport, computeProfilePlan, failingChecks } from './plan/plan';
-import { ScheduleError } from './plan/schedule';
+import { ScheduleError } from '../lib/schedule/schedule-expression';
 import { synthesizeStack } from './plan/synth';
 
 class UsageError extends Error {}

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { ScheduledActionInput } from './inputs';
-import { fireTimes, parseSchedule } from './schedule';
+import { fireTimes, parseSchedule } from '../../lib/schedule/schedule-expression';
 
 /** A scheduled change of the scalable target's bounds, at an instant. */
 export interface LevelChange {

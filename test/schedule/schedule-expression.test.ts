@@ -1,5 +1,10 @@
 import { DateTime } from 'luxon';
-import { ScheduleError, fireTimes, lastFireAtOrBefore, parseSchedule } from '../../scripts/plan/schedule';
+import {
+  ScheduleError,
+  fireTimes,
+  lastFireAtOrBefore,
+  parseSchedule,
+} from '../../lib/schedule/schedule-expression';
 
 const NY = 'America/New_York';
 const local = (ms: number, zone = NY) =>
@@ -22,7 +27,7 @@ describe('parseSchedule', () => {
 
   test('rejects rate() with a message that says why', () => {
     expect(() => parseSchedule('rate(5 minutes)', NY)).toThrow(
-      'rate(5 minutes): the plan evaluates cron(...) and at(...) schedules; rate(...) has no fixed wall-clock time',
+      'rate(5 minutes): only cron(...) and at(...) schedules can be evaluated; rate(...) has no fixed wall-clock time',
     );
   });
 

@@ -10,7 +10,7 @@ import { DateTime, IANAZone } from 'luxon';
  * `rate(...)` and the `L`, `W`, `#` extensions are rejected with an error that says so.
  */
 
-/** Raised for an expression or time zone the plan cannot evaluate. */
+/** Raised for an expression or time zone that cannot be evaluated. */
 export class ScheduleError extends Error {
   constructor(message: string) {
     super(message);
@@ -66,7 +66,7 @@ function parseValue(text: string, spec: FieldSpec, expression: string): number {
     throw new ScheduleError(
       `${expression}: ${spec.name} value "${text}" is not supported; expected ${spec.min}-${spec.max}` +
         (spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : '') +
-        ' (L, W and # are not evaluated by the plan)',
+        ' (L, W and # are not evaluated)',
     );
   }
   const n = Number(text);
@@ -137,7 +137,7 @@ export function parseSchedule(expression: string, zone = 'UTC'): ParsedSchedule 
     return { kind: 'at', expression, zone, at: dt.toMillis() };
   }
   throw new ScheduleError(
-    `${expression}: the plan evaluates cron(...) and at(...) schedules; rate(...) has no fixed wall-clock time`,
+    `${expression}: only cron(...) and at(...) schedules can be evaluated; rate(...) has no fixed wall-clock time`,
   );
 }
 
