@@ -1,6 +1,7 @@
 /**
- * `npm run reports` (or `npx tsx scripts/reports.ts [--out <dir>] [--profiles dev,prod]`): writes the compliance
- * reports into reports/ from the synthesized output of every profile:
+ * `npm run reports` (or `npx tsx scripts/reports.ts [--out <dir>] [--profiles dev,prod] [--root <dir>]`): writes the
+ * compliance reports into reports/ from the synthesized output of every profile (`--root`: the sources and cdk.out of
+ * another checkout, reports into its reports/ unless `--out` says otherwise):
  *
  *   compliance.md / compliance.json (+ compliance.schema.json)   per-layer counts, every acknowledgement,
  *                                                                exemption and disabled rule, for auditors
@@ -26,12 +27,16 @@ import { generateReports } from './reports/generate';
 
 function main(argv: string[]): number {
   const known = Object.keys(PROFILES);
-  let out = path.join(REPO_ROOT, 'reports');
+  let out: string | undefined;
+  let root = REPO_ROOT;
   let profiles = known;
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     if (argv[i] === '--out' && value !== undefined) {
       out = path.resolve(value);
+      i++;
+    } else if (argv[i] === '--root' && value !== undefined) {
+      root = path.resolve(value);
       i++;
     } else if (argv[i] === '--profiles' && value !== undefined) {
       profiles = value.split(',').map((p) => p.trim());
@@ -44,7 +49,7 @@ function main(argv: string[]): number {
       i++;
     } else {
       console.error(
-        `reports: unknown argument ${JSON.stringify(argv[i])}; allowed: --out <dir>, --profiles <${known.join(',')}>`,
+        `reports: unknown argument ${JSON.stringify(argv[i])}; allowed: --out <dir>, --profiles <${known.join(',')}>, --root <dir>`,
       );
       return 2;
     }
@@ -52,7 +57,7 @@ function main(argv: string[]): number {
 
   let generated;
   try {
-    generated = generateReports({ root: REPO_ROOT, profiles });
+    generated = generateReports({ root, profiles });
   } catch (err) {
     if (err instanceof ReportInputError) {
       console.error(`reports: ${err.message}`);
@@ -60,6 +65,7 @@ function main(argv: string[]): number {
     }
     throw err;
   }
+  out ??= path.join(root, 'reports');
   fs.mkdirSync(out, { recursive: true });
   for (const [file, contents] of generated.files) fs.writeFileSync(path.join(out, file), contents);
   const where = path.relative(process.cwd(), out) || '.';

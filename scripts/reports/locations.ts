@@ -55,8 +55,9 @@ export function isEntryPointFrame(frame: SourceLocation): boolean {
  * CDK records creation stacks on CloudFormation resources, keeping only 10 frames: a resource created deep inside
  * aws-cdk-lib (a VPC's subnet route) may have no repository frame. Then the nearest relative is used: first the
  * construct's own resources (an L2's `Resource`), then, going up the construct tree, the first resource under each
- * ancestor (in path order) whose stack reaches the repository: the line that created the enclosing L2 (the VPC),
- * never the stack itself unless nothing else has a frame. Undefined when no creation stack reaches the repository.
+ * ancestor (in path order) whose stack reaches the repository: the line that created the enclosing L2 (the VPC).
+ * The stack's own creation stack is not used (it names `new TapStack`, not the resource). Undefined when nothing
+ * below the stack reaches the repository: the reports then point at the resource in the template.
  */
 export function constructSource(
   assembly: ProfileAssembly,
@@ -84,6 +85,5 @@ export function constructSource(
     const found = firstUnder(segments.slice(0, n).join('/'));
     if (found) return result(found.frames, found.path);
   }
-  const stack = framesOf(segments[0]);
-  return stack.length > 0 ? result(stack, segments[0]) : undefined;
+  return undefined;
 }

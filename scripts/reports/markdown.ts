@@ -96,6 +96,7 @@ function layerSection(layer: LayerResult, cfnLintVersion: string): string[] {
 }
 
 function resourcesCell(entry: AcknowledgementResult): string {
+  if (entry.kind === 'disabled-rule') return `${code(entry.constructPath)} (the rule does not run on this profile)`;
   if (entry.resources.length === 0) return `${code(entry.constructPath)} (no finding on this profile)`;
   return entry.resources
     .map((r) => `${code(r.constructPath)}${r.logicalId ? ` → ${code(r.logicalId)}` : ''}`)
