@@ -14,6 +14,7 @@
  * The cfn-lint executable is `cfn-lint` on PATH, or $CFN_LINT.
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as sarif from 'sarif';
@@ -205,7 +206,12 @@ export function reportLint(
   fs.mkdirSync(options.outDir, { recursive: true });
   const sarifPath = path.join(options.outDir, 'cfn-lint.sarif');
   const junitPath = path.join(options.outDir, 'cfn-lint.junit.xml');
-  fs.writeFileSync(sarifPath, JSON.stringify(toSarif(findings, toolVersion), undefined, 2) + '\n');
+  // The templates' hashes tie the reports to what was linted: `npm run reports` refuses lint output of other templates.
+  const artifacts = stacks.map((s) => ({
+    uri: rel(s.templatePath),
+    sha256: createHash('sha256').update(fs.readFileSync(s.templatePath)).digest('hex'),
+  }));
+  fs.writeFileSync(sarifPath, JSON.stringify(toSarif(findings, toolVersion, artifacts), undefined, 2) + '\n');
   fs.writeFileSync(
     junitPath,
     toJunit(
@@ -331,8 +337,15 @@ function locate(
   };
 }
 
-/** SARIF 2.1.0: every finding, acknowledged ones as suppressed results with their justification. */
-export function toSarif(findings: readonly LintFinding[], toolVersion: string): sarif.Log {
+/**
+ * SARIF 2.1.0: every finding, acknowledged ones as suppressed results with their justification; `artifacts` lists
+ * the linted templates with their SHA-256.
+ */
+export function toSarif(
+  findings: readonly LintFinding[],
+  toolVersion: string,
+  artifacts: ReadonlyArray<{ readonly uri: string; readonly sha256: string }> = [],
+): sarif.Log {
   const rules = new Map<string, sarif.ReportingDescriptor>();
   for (const f of findings) {
     if (!rules.has(f.ruleId)) {
@@ -358,6 +371,10 @@ export function toSarif(findings: readonly LintFinding[], toolVersion: string): 
             rules: ruleIds.map((id) => rules.get(id)!),
           },
         },
+        artifacts:
+          artifacts.length > 0
+            ? artifacts.map((a) => ({ location: { uri: a.uri }, hashes: { 'sha-256': a.sha256 } }))
+            : undefined,
         results: findings.map((f): sarif.Result => ({
           ruleId: f.ruleId,
           ruleIndex: ruleIds.indexOf(f.ruleId),

@@ -1,0 +1,200 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  CDK_OUT,
+  describeDiff,
+  diffFingerprints,
+  type SourceFingerprint,
+  sha256File,
+  SYNTH_STAMP,
+  type SynthStamp,
+} from './fingerprint';
+
+/** A resource of a synthesized template. */
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+/** A violating construct in `validation-report.json`. */
+export interface ReportConstruct {
+  readonly constructPath?: string;
+  readonly constructFqn?: string;
+  readonly cloudFormationResource?: {
+    readonly templatePath?: string;
+    readonly logicalId?: string;
+    readonly propertyPaths?: readonly string[];
+  };
+  readonly stackTraces?: readonly string[];
+}
+
+/** A violation (or, with `acknowledgedId`, a suppressed violation) in `validation-report.json`. */
+export interface ReportViolation {
+  readonly ruleName: string;
+  readonly description: string;
+  readonly suggestedFix?: string;
+  readonly severity?: string;
+  readonly ruleMetadata?: Readonly<Record<string, string>>;
+  readonly violatingConstructs: readonly ReportConstruct[];
+  readonly acknowledgedId?: string;
+  readonly acknowledgedAt?: string;
+  readonly reason?: string;
+}
+
+/** `cdk.out/<profile>/validation-report.json` (cloud assembly schema's policy validation report). */
+export interface ValidationReport {
+  readonly pluginReports: ReadonlyArray<{
+    readonly pluginName: string;
+    readonly pluginVersion?: string;
+    readonly conclusion: string;
+    readonly violations?: readonly ReportViolation[];
+    readonly suppressedViolations?: readonly ReportViolation[];
+  }>;
+}
+
+/** One profile's cloud assembly, read and checked. */
+export interface ProfileAssembly {
+  readonly profile: string;
+  readonly stackName: string;
+  /** Assembly directory, repository-relative POSIX path (`cdk.out/dev`). */
+  readonly dir: string;
+  /** Template, repository-relative POSIX path. */
+  readonly templateFile: string;
+  readonly templateSha256: string;
+  readonly templateText: string;
+  readonly resources: Readonly<Record<string, TemplateResource>>;
+  /** Construct path (`OrderBroker-dev/Platform/...`, no leading slash) -> logical ID. */
+  readonly logicalIdByPath: ReadonlyMap<string, string>;
+  /** Logical ID -> construct path. */
+  readonly pathByLogicalId: ReadonlyMap<string, string>;
+  /** Construct path -> creation stack trace lines (`aws:cdk:creationStack` metadata). */
+  readonly creationStacks: ReadonlyMap<string, readonly string[]>;
+  readonly validationReport: ValidationReport;
+}
+
+/** cdk.out is missing, incomplete, or does not describe the current tree. */
+export class ReportInputError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(
+      `npm run reports cannot use ${CDK_OUT}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        `\nRegenerate its inputs: npm run synth:all && npm run lint:cfn, then npm run reports.`,
+    );
+    this.name = 'ReportInputError';
+  }
+}
+
+type Metadata = Record<string, Array<{ type: string; data?: unknown }>>;
+
+const posix = (p: string) => p.split(path.sep).join('/');
+
+function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/**
+ * Problems that make `cdk.out/<profile>` unusable for the reports: missing, not produced by `npm run synth:all`,
+ * synthesized from other sources than `current` (another commit, or edits since), or without the gate's report.
+ * Empty when the assembly is current.
+ */
+export function assemblyProblems(root: string, profile: string, current: SourceFingerprint): string[] {
+  const dir = path.join(root, CDK_OUT, profile);
+  const rel = `${CDK_OUT}/${profile}`;
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    return [`${rel} is missing (no ${rel}/manifest.json): the ${profile} profile has not been synthesized`];
+  }
+  const stampFile = path.join(dir, SYNTH_STAMP);
+  if (!fs.existsSync(stampFile)) {
+    return [
+      `${rel} has no ${SYNTH_STAMP}: it was not produced by npm run synth:all, so nothing says which sources it describes`,
+    ];
+  }
+  const stamp = readJson<SynthStamp>(stampFile);
+  const problems: string[] = [];
+  if (stamp.profile !== profile) {
+    problems.push(`${rel}/${SYNTH_STAMP} is for profile "${stamp.profile}", expected "${profile}"`);
+  }
+  if (stamp.sources?.digest !== current.digest) {
+    const diff = describeDiff(diffFingerprints(stamp.sources ?? { digest: '', files: {} }, current));
+    problems.push(
+      `${rel} is stale: it was synthesized from other sources than the working tree (another commit, or edits since)` +
+        (diff.length > 0 ? `:\n      ${diff.join('\n      ')}` : ''),
+    );
+  }
+  if (!fs.existsSync(path.join(dir, 'validation-report.json'))) {
+    problems.push(`${rel} has no validation-report.json: it was synthesized without the compliance gate`);
+  }
+  return problems;
+}
+
+/** Reads one profile's assembly (call {@link assemblyProblems} first). */
+export function readAssembly(root: string, profile: string): ProfileAssembly {
+  const dir = path.join(root, CDK_OUT, profile);
+  const manifest = readJson<{
+    artifacts?: Record<
+      string,
+      {
+        type: string;
+        displayName?: string;
+        properties?: { templateFile?: string; stackName?: string };
+        metadata?: Metadata;
+        additionalMetadataFile?: string;
+      }
+    >;
+  }>(path.join(dir, 'manifest.json'));
+  const stacks = Object.entries(manifest.artifacts ?? {}).filter(
+    ([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile,
+  );
+  if (stacks.length !== 1) {
+    throw new ReportInputError([
+      `${CDK_OUT}/${profile} holds ${stacks.length} stacks; the reports expect exactly one (OrderBroker-${profile})`,
+    ]);
+  }
+  const [id, artifact] = stacks[0];
+  const metadata: Metadata = { ...(artifact.metadata ?? {}) };
+  if (artifact.additionalMetadataFile) {
+    Object.assign(metadata, readJson<Metadata>(path.join(dir, artifact.additionalMetadataFile)));
+  }
+  const logicalIdByPath = new Map<string, string>();
+  const pathByLogicalId = new Map<string, string>();
+  const creationStacks = new Map<string, readonly string[]>();
+  for (const [constructPath, entries] of Object.entries(metadata)) {
+    const p = constructPath.replace(/^\//, '');
+    for (const entry of entries) {
+      if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') {
+        logicalIdByPath.set(p, entry.data);
+        pathByLogicalId.set(entry.data, p);
+      } else if (entry.type === 'aws:cdk:creationStack' && Array.isArray(entry.data)) {
+        creationStacks.set(p, entry.data as string[]);
+      }
+    }
+  }
+  const templatePath = path.join(dir, artifact.properties!.templateFile!);
+  const templateText = fs.readFileSync(templatePath, 'utf8');
+  const template = JSON.parse(templateText) as { Resources?: Record<string, TemplateResource> };
+  return {
+    profile,
+    stackName: artifact.properties?.stackName ?? artifact.displayName ?? id,
+    dir: `${CDK_OUT}/${profile}`,
+    templateFile: posix(path.relative(root, templatePath)),
+    templateSha256: sha256File(templatePath),
+    templateText,
+    resources: template.Resources ?? {},
+    logicalIdByPath,
+    pathByLogicalId,
+    creationStacks,
+    validationReport: readJson<ValidationReport>(path.join(dir, 'validation-report.json')),
+  };
+}
+
+/**
+ * The 1-based line of a resource's key in the template, if found. CDK writes templates with one-space
+ * indentation, so a resource is the line `  "<LogicalId>": {` after `"Resources": {`.
+ */
+export function templateLine(assembly: ProfileAssembly, logicalId: string): number | undefined {
+  const lines = assembly.templateText.split('\n');
+  const start = lines.indexOf(' "Resources": {');
+  if (start < 0) return undefined;
+  const at = lines.indexOf(`  ${JSON.stringify(logicalId)}: {`, start);
+  return at < 0 ? undefined : at + 1;
+}
