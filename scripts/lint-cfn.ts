@@ -18,6 +18,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as sarif from 'sarif';
+import type { AssemblyManifest, AssemblyMetadata } from './reports/assembly';
 import junit from 'junit-report-builder';
 import {
   isExpired,
@@ -261,27 +262,15 @@ export function findStackTemplates(dir: string): StackTemplate[] {
 }
 
 function readAssembly(dir: string, manifestPath: string): StackTemplate[] {
-  type Metadata = Record<string, Array<{ type: string; data?: unknown }>>;
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
-    artifacts?: Record<
-      string,
-      {
-        type: string;
-        displayName?: string;
-        properties?: { templateFile?: string; stackName?: string };
-        metadata?: Metadata;
-        additionalMetadataFile?: string;
-      }
-    >;
-  };
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as AssemblyManifest;
   return Object.entries(manifest.artifacts ?? {})
     .filter(([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile)
     .map(([id, a]) => {
-      const metadata: Metadata = { ...(a.metadata ?? {}) };
+      const metadata: AssemblyMetadata = { ...(a.metadata ?? {}) };
       if (a.additionalMetadataFile) {
         Object.assign(
           metadata,
-          JSON.parse(fs.readFileSync(path.join(dir, a.additionalMetadataFile), 'utf8')) as Metadata,
+          JSON.parse(fs.readFileSync(path.join(dir, a.additionalMetadataFile), 'utf8')) as AssemblyMetadata,
         );
       }
       const constructPaths = new Map<string, string>();

@@ -84,7 +84,22 @@ export class ReportInputError extends Error {
   }
 }
 
-type Metadata = Record<string, Array<{ type: string; data?: unknown }>>;
+/** Metadata entries of a stack artifact, by construct path. */
+export type AssemblyMetadata = Record<string, Array<{ type: string; data?: unknown }>>;
+
+/** The part of a cloud assembly's `manifest.json` the reports and the lint wrapper read. */
+export interface AssemblyManifest {
+  readonly artifacts?: Record<
+    string,
+    {
+      readonly type: string;
+      readonly displayName?: string;
+      readonly properties?: { readonly templateFile?: string; readonly stackName?: string };
+      readonly metadata?: AssemblyMetadata;
+      readonly additionalMetadataFile?: string;
+    }
+  >;
+}
 
 const posix = (p: string) => p.split(path.sep).join('/');
 
@@ -130,18 +145,7 @@ export function assemblyProblems(root: string, profile: string, current: SourceF
 /** Reads one profile's assembly (call {@link assemblyProblems} first). */
 export function readAssembly(root: string, profile: string): ProfileAssembly {
   const dir = path.join(root, CDK_OUT, profile);
-  const manifest = readJson<{
-    artifacts?: Record<
-      string,
-      {
-        type: string;
-        displayName?: string;
-        properties?: { templateFile?: string; stackName?: string };
-        metadata?: Metadata;
-        additionalMetadataFile?: string;
-      }
-    >;
-  }>(path.join(dir, 'manifest.json'));
+  const manifest = readJson<AssemblyManifest>(path.join(dir, 'manifest.json'));
   const stacks = Object.entries(manifest.artifacts ?? {}).filter(
     ([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile,
   );
@@ -151,9 +155,9 @@ export function readAssembly(root: string, profile: string): ProfileAssembly {
     ]);
   }
   const [id, artifact] = stacks[0];
-  const metadata: Metadata = { ...(artifact.metadata ?? {}) };
+  const metadata: AssemblyMetadata = { ...(artifact.metadata ?? {}) };
   if (artifact.additionalMetadataFile) {
-    Object.assign(metadata, readJson<Metadata>(path.join(dir, artifact.additionalMetadataFile)));
+    Object.assign(metadata, readJson<AssemblyMetadata>(path.join(dir, artifact.additionalMetadataFile)));
   }
   const logicalIdByPath = new Map<string, string>();
   const pathByLogicalId = new Map<string, string>();

@@ -54,16 +54,7 @@ export interface AcknowledgedResource {
 }
 
 /** A register row (acknowledgement, exemption or disabled rule) with what it suppresses on the profile. */
-export interface AcknowledgementResult {
-  readonly kind: RegisterRow['kind'];
-  readonly layer: LayerId;
-  readonly rule: string;
-  readonly acknowledgedId: string;
-  readonly constructPath: string;
-  readonly reason: string;
-  readonly owner: string;
-  readonly expires: string;
-  readonly controls: readonly string[];
+export interface AcknowledgementResult extends Omit<RegisterRow, 'pluginName'> {
   /** Findings it suppresses on this profile (0: the entry applies but nothing needed it on this profile). */
   readonly suppressedFindings: number;
   readonly resources: readonly AcknowledgedResource[];
