@@ -18,10 +18,9 @@
  * Offline (CI): `npm run test:integ` only compares the synthesized templates with the committed snapshot.
  */
 import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { OrderBrokerTaskDefinitions } from '../../lib/constructs/task-definitions';
-import { appSpecJson, platformUnderTest } from './platform-under-test';
+import { describeOrderBroker, platformUnderTest, startDeployment } from './platform-under-test';
 
 /** The image tag of the bad version: readiness answers 503. */
 const BAD_IMAGE_TAG = 'health-fail';
@@ -53,27 +52,7 @@ const integ = new IntegTest(put.app, 'BadVersionRollback', {
   stackUpdateWorkflow: false,
 });
 
-const deploy = integ.assertions.awsApiCall(
-  'CodeDeploy',
-  'createDeployment',
-  {
-    applicationName: platform.blueGreen.application.applicationName,
-    deploymentGroupName: platform.blueGreen.deploymentGroup.deploymentGroupName,
-    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpecJson(put, bad) } },
-    description: 'integ: bad version, must be rolled back',
-  },
-  ['deploymentId'],
-);
-deploy.provider.addToRolePolicy(
-  new iam.PolicyStatement({
-    actions: [
-      'codedeploy:GetDeploymentConfig',
-      'codedeploy:RegisterApplicationRevision',
-      'codedeploy:GetApplicationRevision',
-    ],
-    resources: ['*'],
-  }).toStatementJson(),
-);
+const deploy = startDeployment(integ, put, bad, 'integ: bad version, must be rolled back');
 
 // The 5-minute rollback budget is the waiter's total timeout.
 const rolledBack = integ.assertions
@@ -107,13 +86,8 @@ const productionOnBlue = integ.assertions
     }),
   );
 
-const serviceRunsGood = integ.assertions
-  .awsApiCall('ECS', 'describeServices', {
-    cluster: platform.orderBroker.cluster.clusterName,
-    services: [platform.orderBroker.service.serviceName],
-  })
-  .expect(
-    ExpectedResult.objectLike({ services: [Match.objectLike({ taskDefinition: good.taskDefinitionArn })] }),
-  );
+const serviceRunsGood = describeOrderBroker(integ, put).expect(
+  ExpectedResult.objectLike({ services: [Match.objectLike({ taskDefinition: good.taskDefinitionArn })] }),
+);
 
 deploy.next(rolledBack).next(productionOnBlue).next(serviceRunsGood);

@@ -20,9 +20,8 @@
  * Offline (CI): `npm run test:integ` only compares the synthesized templates with the committed snapshot.
  */
 import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { appSpecJson, platformUnderTest } from './platform-under-test';
+import { describeOrderBroker, platformUnderTest, startDeployment } from './platform-under-test';
 
 const put = platformUnderTest('OrderBrokerIntegBlueGreen');
 const { stack, config } = put;
@@ -37,49 +36,24 @@ const integ = new IntegTest(put.app, 'BlueGreenZeroDrop', {
   stackUpdateWorkflow: false,
 });
 
-const deploy = integ.assertions.awsApiCall(
-  'CodeDeploy',
-  'createDeployment',
-  {
-    applicationName: platform.blueGreen.application.applicationName,
-    deploymentGroupName: platform.blueGreen.deploymentGroup.deploymentGroupName,
-    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpecJson(put, newRevision) } },
-    description: 'integ: blue/green to the X86_64 revision',
-  },
-  ['deploymentId'],
-);
-deploy.provider.addToRolePolicy(
-  new iam.PolicyStatement({
-    actions: [
-      'codedeploy:GetDeploymentConfig',
-      'codedeploy:RegisterApplicationRevision',
-      'codedeploy:GetApplicationRevision',
-    ],
-    resources: ['*'],
-  }).toStatementJson(),
-);
+const deploy = startDeployment(integ, put, newRevision, 'integ: blue/green to the X86_64 revision');
 
 const succeeded = integ.assertions
   .awsApiCall('CodeDeploy', 'getDeployment', { deploymentId: deploy.getAttString('deploymentId') })
   .expect(ExpectedResult.objectLike({ deploymentInfo: Match.objectLike({ status: 'Succeeded' }) }))
   .waitForAssertions({ totalTimeout: Duration.minutes(45), interval: Duration.seconds(30) });
 
-const serviceRunsGreen = integ.assertions
-  .awsApiCall('ECS', 'describeServices', {
-    cluster: platform.orderBroker.cluster.clusterName,
-    services: [platform.orderBroker.service.serviceName],
-  })
-  .expect(
-    ExpectedResult.objectLike({
-      services: [
-        Match.objectLike({
-          taskDefinition: newRevision.taskDefinitionArn,
-          capacityProviderStrategy: [
-            { capacityProvider: 'FARGATE', base: config.capacity.warmFloor, weight: 1 },
-          ],
-        }),
-      ],
-    }),
-  );
+const serviceRunsGreen = describeOrderBroker(integ, put).expect(
+  ExpectedResult.objectLike({
+    services: [
+      Match.objectLike({
+        taskDefinition: newRevision.taskDefinitionArn,
+        capacityProviderStrategy: [
+          { capacityProvider: 'FARGATE', base: config.capacity.warmFloor, weight: 1 },
+        ],
+      }),
+    ],
+  }),
+);
 
 deploy.next(succeeded).next(serviceRunsGreen);

@@ -17,7 +17,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { platformUnderTest } from './platform-under-test';
+import { describeOrderBroker, platformUnderTest } from './platform-under-test';
 
 const put = platformUnderTest('OrderBrokerIntegPreOpen');
 const { stack, config } = put;
@@ -84,11 +84,7 @@ const scheduled = integ.assertions
     }),
   );
 
-const warmFloorRunning = integ.assertions
-  .awsApiCall('ECS', 'describeServices', {
-    cluster: platform.orderBroker.cluster.clusterName,
-    services: [platform.orderBroker.service.serviceName],
-  })
+const warmFloorRunning = describeOrderBroker(integ, put)
   .expect(
     ExpectedResult.objectLike({
       services: [

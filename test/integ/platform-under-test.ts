@@ -1,7 +1,9 @@
 import { App, AspectPriority, Aspects, CfnResource, type IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import type { IApiCall, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import type { IConstruct } from 'constructs';
 import { RequiredTagsAspect } from '../../aspects/required-tags';
 import type { TapConfig } from '../../lib/config/types';
@@ -72,4 +74,52 @@ export function appSpecJson(put: PlatformUnderTest, taskDefinition: ecs.ITaskDef
       afterAllowTestTrafficHookArn: platform.validationHook.function.functionArn,
     }),
   );
+}
+
+/**
+ * Starts a CodeDeploy blue/green deployment of `taskDefinition` with the deploy CLI's AppSpec ({@link appSpecJson}).
+ * The call's output holds `deploymentId`.
+ */
+export function startDeployment(
+  integ: IntegTest,
+  put: PlatformUnderTest,
+  taskDefinition: ecs.ITaskDefinition,
+  description: string,
+): IApiCall {
+  const blueGreen = put.stack.platform.blueGreen;
+  const deploy = integ.assertions.awsApiCall(
+    'CodeDeploy',
+    'createDeployment',
+    {
+      applicationName: blueGreen.application.applicationName,
+      deploymentGroupName: blueGreen.deploymentGroup.deploymentGroupName,
+      revision: {
+        revisionType: 'AppSpecContent',
+        appSpecContent: { content: appSpecJson(put, taskDefinition) },
+      },
+      description,
+    },
+    ['deploymentId'],
+  );
+  // CreateDeployment reads the deployment configuration and registers the revision on the caller's behalf.
+  deploy.provider.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'codedeploy:GetDeploymentConfig',
+        'codedeploy:RegisterApplicationRevision',
+        'codedeploy:GetApplicationRevision',
+      ],
+      resources: ['*'],
+    }).toStatementJson(),
+  );
+  return deploy;
+}
+
+/** ECS DescribeServices of the OrderBroker service, to chain an `expect` on. */
+export function describeOrderBroker(integ: IntegTest, put: PlatformUnderTest): IApiCall {
+  const orderBroker = put.stack.platform.orderBroker;
+  return integ.assertions.awsApiCall('ECS', 'describeServices', {
+    cluster: orderBroker.cluster.clusterName,
+    services: [orderBroker.service.serviceName],
+  });
 }
