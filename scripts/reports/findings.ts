@@ -234,15 +234,19 @@ export function layerOrder(id: LayerId): number {
   return LAYERS.findIndex((l) => l.id === id);
 }
 
-/** Findings in report order: layer (as LAYERS), rule, construct path, logical ID, message. */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      layerOrder(a.layer) - layerOrder(b.layer) ||
-      cmp(a.ruleId, b.ruleId) ||
-      cmp(a.rule, b.rule) ||
-      cmp(a.constructPath, b.constructPath) ||
-      cmp(a.logicalId, b.logicalId) ||
-      cmp(a.message, b.message),
+/** Report order of two findings: layer (as LAYERS), rule, construct path, logical ID, message. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    layerOrder(a.layer) - layerOrder(b.layer) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.constructPath, b.constructPath) ||
+    cmp(a.logicalId, b.logicalId) ||
+    cmp(a.message, b.message)
   );
+}
+
+/** Findings in report order ({@link compareFindings}). */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(compareFindings);
 }

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import type * as sarif from 'sarif';
 import type { LayerCatalog } from '../../lib/compliance/catalog';
 import { LAYERS } from '../../lib/compliance/layers';
-import { cmp, type Finding, layerOrder } from './findings';
+import { cmp, compareFindings, type Finding } from './findings';
 import type { SourceLocation } from './locations';
 import type { ToolVersion } from './model';
 
@@ -51,16 +51,7 @@ function fingerprint(f: Finding): string {
  * reason, owner and expiry (located at the register entry). Rules carry their layer, level, description and help.
  */
 export function renderSarif(inputs: SarifInputs): sarif.Log {
-  const findings = [...inputs.findings].sort(
-    (a, b) =>
-      cmp(a.profile, b.profile) ||
-      layerOrder(a.layer) - layerOrder(b.layer) ||
-      cmp(a.ruleId, b.ruleId) ||
-      cmp(a.rule, b.rule) ||
-      cmp(a.constructPath, b.constructPath) ||
-      cmp(a.logicalId, b.logicalId) ||
-      cmp(a.message, b.message),
-  );
+  const findings = [...inputs.findings].sort((a, b) => cmp(a.profile, b.profile) || compareFindings(a, b));
   const ruleIds = [...new Set(findings.map(sarifRuleId))].sort(cmp);
   const rules = ruleIds.map((id): sarif.ReportingDescriptor => {
     const example = findings.find((f) => sarifRuleId(f) === id)!;
