@@ -62,6 +62,7 @@ export function baseRule(rule: string): string {
 export function levelOf(severity: string | undefined): FindingLevel {
   switch ((severity ?? 'error').toLowerCase()) {
     case 'warning':
+    case 'warn': // CloudFormation Validate's rule catalog
       return 'warning';
     case 'info':
     case 'informational':

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import type * as sarif from 'sarif';
 import type { LayerCatalog } from '../../lib/compliance/catalog';
 import { LAYERS } from '../../lib/compliance/layers';
-import { cmp, compareFindings, type Finding } from './findings';
+import { cmp, compareFindings, type Finding, levelOf } from './findings';
 import type { SourceLocation } from './locations';
 import type { ToolVersion } from './model';
 
@@ -58,7 +58,6 @@ export function renderSarif(inputs: SarifInputs): sarif.Log {
     const layer = LAYERS.find((l) => l.id === example.layer)!;
     const info = inputs.catalog.find((c) => c.layer.id === layer.id)?.rules.find((r) => r.id === example.ruleId);
     const description = info?.title ?? example.message;
-    const level = (info?.level ?? example.level).toLowerCase();
     return {
       id,
       name: example.ruleId,
@@ -68,9 +67,7 @@ export function renderSarif(inputs: SarifInputs): sarif.Log {
       fullDescription: { text: `${layer.title}: ${description}` },
       help: { text: example.fix ?? `See ${layer.title}.` },
       helpUri: example.helpUri,
-      defaultConfiguration: {
-        level: level === 'warning' ? 'warning' : level === 'info' || level === 'note' ? 'note' : 'error',
-      },
+      defaultConfiguration: { level: levelOf(info?.level ?? example.level) },
       properties: {
         layer: layer.id,
         pluginName: layer.pluginName,

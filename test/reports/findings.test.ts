@@ -17,6 +17,7 @@ describe('reading findings from a validation report', () => {
     ['error', 'error'],
     ['fatal', 'error'],
     ['warning', 'warning'],
+    ['warn', 'warning'],
     ['info', 'note'],
   ])('severity %s is SARIF level %s (cfn-guard sets none: an error)', (severity, level) => {
     expect(levelOf(severity)).toBe(level);
