@@ -14,11 +14,12 @@
  * The cfn-lint executable is `cfn-lint` on PATH, or $CFN_LINT.
  */
 import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as sarif from 'sarif';
-import type { AssemblyManifest, AssemblyMetadata } from './reports/assembly';
+import { readStackArtifacts, type StackArtifact } from './reports/assembly';
+import { sha256File } from './reports/fingerprint';
+import { LINT_JUNIT, LINT_SARIF } from './reports/lint';
 import junit from 'junit-report-builder';
 import {
   isExpired,
@@ -94,12 +95,8 @@ export interface LintCfnResult {
 }
 
 /** A stack template of a cloud assembly. */
-export interface StackTemplate {
-  readonly stackName: string;
-  readonly templatePath: string;
-  /** Logical ID -> construct path (`OrderBroker-dev/Platform/...`). */
-  readonly constructPaths: ReadonlyMap<string, string>;
-}
+/** A stack template to lint, with its logical ID -> construct path map (`OrderBroker-dev/Platform/...`). */
+export type StackTemplate = Pick<StackArtifact, 'stackName' | 'templatePath' | 'pathByLogicalId'>;
 
 /** One match in cfn-lint's JSON output. */
 export interface CfnLintMatch {
@@ -205,13 +202,10 @@ export function reportLint(
     );
 
   fs.mkdirSync(options.outDir, { recursive: true });
-  const sarifPath = path.join(options.outDir, 'cfn-lint.sarif');
-  const junitPath = path.join(options.outDir, 'cfn-lint.junit.xml');
+  const sarifPath = path.join(options.outDir, LINT_SARIF);
+  const junitPath = path.join(options.outDir, LINT_JUNIT);
   // The templates' hashes tie the reports to what was linted: `npm run reports` refuses lint output of other templates.
-  const artifacts = stacks.map((s) => ({
-    uri: rel(s.templatePath),
-    sha256: createHash('sha256').update(fs.readFileSync(s.templatePath)).digest('hex'),
-  }));
+  const artifacts = stacks.map((s) => ({ uri: rel(s.templatePath), sha256: sha256File(s.templatePath) }));
   fs.writeFileSync(sarifPath, JSON.stringify(toSarif(findings, toolVersion, artifacts), undefined, 2) + '\n');
   fs.writeFileSync(
     junitPath,
@@ -252,41 +246,13 @@ export function findStackTemplates(dir: string): StackTemplate[] {
   if (!fs.existsSync(dir)) return stacks;
   const walk = (d: string) => {
     const manifest = path.join(d, 'manifest.json');
-    if (fs.existsSync(manifest)) stacks.push(...readAssembly(d, manifest));
+    if (fs.existsSync(manifest)) stacks.push(...readStackArtifacts(d));
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       if (entry.isDirectory() && !entry.name.startsWith('asset.')) walk(path.join(d, entry.name));
     }
   };
   walk(dir);
   return stacks.sort((a, b) => a.templatePath.localeCompare(b.templatePath));
-}
-
-function readAssembly(dir: string, manifestPath: string): StackTemplate[] {
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as AssemblyManifest;
-  return Object.entries(manifest.artifacts ?? {})
-    .filter(([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile)
-    .map(([id, a]) => {
-      const metadata: AssemblyMetadata = { ...(a.metadata ?? {}) };
-      if (a.additionalMetadataFile) {
-        Object.assign(
-          metadata,
-          JSON.parse(fs.readFileSync(path.join(dir, a.additionalMetadataFile), 'utf8')) as AssemblyMetadata,
-        );
-      }
-      const constructPaths = new Map<string, string>();
-      for (const [constructPath, entries] of Object.entries(metadata)) {
-        for (const entry of entries) {
-          if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') {
-            constructPaths.set(entry.data, constructPath.replace(/^\//, ''));
-          }
-        }
-      }
-      return {
-        stackName: a.properties?.stackName ?? a.displayName ?? id,
-        templatePath: path.join(dir, a.properties!.templateFile!),
-        constructPaths,
-      };
-    });
 }
 
 function locate(
@@ -298,7 +264,7 @@ function locate(
 ): LintFinding {
   const resourcePath = m.Location.Path ?? [];
   const logicalId = resourcePath[0] === 'Resources' ? String(resourcePath[1]) : undefined;
-  const constructPath = logicalId ? stack?.constructPaths.get(logicalId) : undefined;
+  const constructPath = logicalId ? stack?.pathByLogicalId.get(logicalId) : undefined;
   const profile = /^OrderBroker-(.+)$/.exec(stack?.stackName ?? '')?.[1] as ProfileName | undefined;
   const candidates =
     constructPath && profile

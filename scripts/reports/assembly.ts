@@ -52,10 +52,22 @@ export interface ValidationReport {
   }>;
 }
 
-/** One profile's cloud assembly, read and checked. */
-export interface ProfileAssembly {
-  readonly profile: string;
+/** A stack artifact of a cloud assembly, with its construct-path metadata. */
+export interface StackArtifact {
   readonly stackName: string;
+  /** Absolute path of the stack's template. */
+  readonly templatePath: string;
+  /** Construct path (`OrderBroker-dev/Platform/...`, no leading slash) -> logical ID. */
+  readonly logicalIdByPath: ReadonlyMap<string, string>;
+  /** Logical ID -> construct path. */
+  readonly pathByLogicalId: ReadonlyMap<string, string>;
+  /** Construct path -> creation stack trace lines (`aws:cdk:creationStack` metadata). */
+  readonly creationStacks: ReadonlyMap<string, readonly string[]>;
+}
+
+/** One profile's cloud assembly, read and checked. */
+export interface ProfileAssembly extends Omit<StackArtifact, 'templatePath'> {
+  readonly profile: string;
   /** Assembly directory, repository-relative POSIX path (`cdk.out/dev`). */
   readonly dir: string;
   /** Template, repository-relative POSIX path. */
@@ -63,12 +75,6 @@ export interface ProfileAssembly {
   readonly templateSha256: string;
   readonly templateText: string;
   readonly resources: Readonly<Record<string, TemplateResource>>;
-  /** Construct path (`OrderBroker-dev/Platform/...`, no leading slash) -> logical ID. */
-  readonly logicalIdByPath: ReadonlyMap<string, string>;
-  /** Logical ID -> construct path. */
-  readonly pathByLogicalId: ReadonlyMap<string, string>;
-  /** Construct path -> creation stack trace lines (`aws:cdk:creationStack` metadata). */
-  readonly creationStacks: ReadonlyMap<string, readonly string[]>;
   readonly validationReport: ValidationReport;
 }
 
@@ -142,43 +148,55 @@ export function assemblyProblems(root: string, profile: string, current: SourceF
   return problems;
 }
 
+/** The stack artifacts of the cloud assembly in `dir` (its `manifest.json` and additional metadata files). */
+export function readStackArtifacts(dir: string): StackArtifact[] {
+  const manifest = readJson<AssemblyManifest>(path.join(dir, 'manifest.json'));
+  return Object.entries(manifest.artifacts ?? {})
+    .filter(([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile)
+    .map(([id, artifact]) => {
+      const metadata: AssemblyMetadata = { ...(artifact.metadata ?? {}) };
+      if (artifact.additionalMetadataFile) {
+        Object.assign(metadata, readJson<AssemblyMetadata>(path.join(dir, artifact.additionalMetadataFile)));
+      }
+      const logicalIdByPath = new Map<string, string>();
+      const pathByLogicalId = new Map<string, string>();
+      const creationStacks = new Map<string, readonly string[]>();
+      for (const [constructPath, entries] of Object.entries(metadata)) {
+        const p = constructPath.replace(/^\//, '');
+        for (const entry of entries) {
+          if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') {
+            logicalIdByPath.set(p, entry.data);
+            pathByLogicalId.set(entry.data, p);
+          } else if (entry.type === 'aws:cdk:creationStack' && Array.isArray(entry.data)) {
+            creationStacks.set(p, entry.data as string[]);
+          }
+        }
+      }
+      return {
+        stackName: artifact.properties?.stackName ?? artifact.displayName ?? id,
+        templatePath: path.resolve(dir, artifact.properties!.templateFile!),
+        logicalIdByPath,
+        pathByLogicalId,
+        creationStacks,
+      };
+    });
+}
+
 /** Reads one profile's assembly (call {@link assemblyProblems} first). */
 export function readAssembly(root: string, profile: string): ProfileAssembly {
   const dir = path.join(root, CDK_OUT, profile);
-  const manifest = readJson<AssemblyManifest>(path.join(dir, 'manifest.json'));
-  const stacks = Object.entries(manifest.artifacts ?? {}).filter(
-    ([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile,
-  );
+  const stacks = readStackArtifacts(dir);
   if (stacks.length !== 1) {
     throw new ReportInputError([
       `${CDK_OUT}/${profile} holds ${stacks.length} stacks; the reports expect exactly one (OrderBroker-${profile})`,
     ]);
   }
-  const [id, artifact] = stacks[0];
-  const metadata: AssemblyMetadata = { ...(artifact.metadata ?? {}) };
-  if (artifact.additionalMetadataFile) {
-    Object.assign(metadata, readJson<AssemblyMetadata>(path.join(dir, artifact.additionalMetadataFile)));
-  }
-  const logicalIdByPath = new Map<string, string>();
-  const pathByLogicalId = new Map<string, string>();
-  const creationStacks = new Map<string, readonly string[]>();
-  for (const [constructPath, entries] of Object.entries(metadata)) {
-    const p = constructPath.replace(/^\//, '');
-    for (const entry of entries) {
-      if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') {
-        logicalIdByPath.set(p, entry.data);
-        pathByLogicalId.set(entry.data, p);
-      } else if (entry.type === 'aws:cdk:creationStack' && Array.isArray(entry.data)) {
-        creationStacks.set(p, entry.data as string[]);
-      }
-    }
-  }
-  const templatePath = path.join(dir, artifact.properties!.templateFile!);
+  const { stackName, templatePath, logicalIdByPath, pathByLogicalId, creationStacks } = stacks[0];
   const templateText = fs.readFileSync(templatePath, 'utf8');
   const template = JSON.parse(templateText) as { Resources?: Record<string, TemplateResource> };
   return {
     profile,
-    stackName: artifact.properties?.stackName ?? artifact.displayName ?? id,
+    stackName,
     dir: `${CDK_OUT}/${profile}`,
     templateFile: posix(path.relative(root, templatePath)),
     templateSha256: sha256File(templatePath),
