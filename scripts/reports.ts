@@ -22,7 +22,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PROFILES } from '../lib/config/profiles';
 import { ReportInputError } from './reports/assembly';
-import { REPO_ROOT } from './reports/fingerprint';
+import { REPO_ROOT } from './lib/repo';
 import { generateReports } from './reports/generate';
 
 function main(argv: string[]): number {

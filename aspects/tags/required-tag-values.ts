@@ -1,10 +1,8 @@
 import type { IConstruct } from 'constructs';
+import { COST_CENTER_PATTERN } from '../../lib/config/resolve-config';
 import type { RequiredTags } from '../../lib/config/types';
 import { type RuleInfo, TapRule } from '../rule';
 import { resourceTags } from './resource-tags';
-
-/** Values a `CostCenter` tag may take. */
-export const COST_CENTER_PATTERN = /^CC-\d{4,6}$/;
 
 /** TAP-TAG-2: the required tags carry the policy values. */
 export class RequiredTagValuesRule extends TapRule {

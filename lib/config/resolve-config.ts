@@ -38,9 +38,14 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/** Values a `CostCenter` tag may take (configuration key `costCenter`, checked again on every resource by TAP-TAG-2). */
+export const COST_CENTER_PATTERN = /^CC-\d{4,6}$/;
+/** An image tag or a `sha256:` digest (configuration key `imageTag`, and the deploy CLI's `--image`). */
+export const IMAGE_REF_PATTERN = /^(?:sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
+
 const PATTERNS = {
   account: { re: /^\d{12}$/, allowed: '12 digits' },
-  costCenter: { re: /^CC-\d{4,6}$/, allowed: '"CC-" followed by 4 to 6 digits, e.g. CC-4100' },
+  costCenter: { re: COST_CENTER_PATTERN, allowed: '"CC-" followed by 4 to 6 digits, e.g. CC-4100' },
   cidr: {
     re: /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/,
     allowed: 'an IPv4 CIDR such as 10.40.0.0/16',
@@ -65,7 +70,7 @@ const PATTERNS = {
     allowed: 'an ECR repository name (lower case, / . _ - separators)',
   },
   imageTag: {
-    re: /^(?:sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/,
+    re: IMAGE_REF_PATTERN,
     allowed: 'a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or a digest sha256:<64 hex>',
   },
   path: { re: /^\/[A-Za-z0-9/_.-]*$/, allowed: 'an absolute URL path such as /actuator/health/readiness' },

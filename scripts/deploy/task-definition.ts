@@ -1,7 +1,5 @@
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
-
-/** A tag or a `sha256:` digest of the OrderBroker image (same rule as the `imageTag` configuration key). */
-export const IMAGE_REF = /^(?:sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
+import { IMAGE_REF_PATTERN } from '../../lib/config/resolve-config';
 
 /** Raised for an image reference or task definition the deploy path cannot use. */
 export class TaskDefinitionError extends Error {
@@ -16,7 +14,7 @@ export class TaskDefinitionError extends Error {
  * `repo@sha256:…`. A registry port (`host:5000/repo`) is kept.
  */
 export function withImageRef(image: string, ref: string): string {
-  if (!IMAGE_REF.test(ref)) {
+  if (!IMAGE_REF_PATTERN.test(ref)) {
     throw new TaskDefinitionError(
       `image = ${JSON.stringify(ref)}: expected a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or a digest sha256:<64 hex>`,
     );

@@ -28,5 +28,4 @@ export function awsClients(region: string): AwsClients {
   };
 }
 
-/** The only region of the platform. */
-export const REGION = 'us-east-2';
+export { REGION } from '../../lib/config/resolve-config';

@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DateTime, IANAZone } from 'luxon';
+import { REPO_ROOT } from '../lib/repo';
 
-/** Root of the repository. */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** The dated price table (repository-relative). */
 export const PRICING_FILE = 'data/fargate-pricing-us-east-2.json';
 /** The dated table of latencies, old configuration and calendar (repository-relative). */

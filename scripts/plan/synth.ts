@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createApp } from '../../lib/app';
 import type { CfnTemplate } from './cfn';
-import { REPO_ROOT } from './assumptions';
+import { REPO_ROOT } from '../lib/repo';
 
 /** The context of cdk.json (feature flags), as `cdk synth` loads it. */
 export function cdkJsonContext(root = REPO_ROOT): Record<string, unknown> {

@@ -1,9 +1,10 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { REPO_ROOT } from '../lib/repo';
 
 /** Root of the repository. */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export { REPO_ROOT };
 
 /**
  * What a synthesis reads from the repository: the app and its constructs, the project rules, the Guard rules,
