@@ -19,6 +19,7 @@ import * as path from 'path';
 import type * as sarif from 'sarif';
 import { readStackArtifacts, type StackArtifact } from './reports/assembly';
 import { sha256File } from './reports/fingerprint';
+import { covers } from './reports/findings';
 import { LINT_JUNIT, LINT_SARIF } from './reports/lint';
 import junit from 'junit-report-builder';
 import {
@@ -268,10 +269,9 @@ function locate(
   const profile = /^OrderBroker-(.+)$/.exec(stack?.stackName ?? '')?.[1] as ProfileName | undefined;
   const candidates =
     constructPath && profile
-      ? entriesFor(register, profile).filter((e) => {
-          const base = `${stack!.stackName}/${e.path}`;
-          return e.rule === m.Rule.Id && (constructPath === base || constructPath.startsWith(`${base}/`));
-        })
+      ? entriesFor(register, profile).filter(
+          (e) => e.rule === m.Rule.Id && covers(`${stack!.stackName}/${e.path}`, constructPath),
+        )
       : [];
   return {
     ruleId: m.Rule.Id,
