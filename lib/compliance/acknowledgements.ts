@@ -2,7 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { tapAcknowledgementId } from '../../aspects/rule';
 import type { ProfileName } from '../config/types';
-import { LAYERS, layer, type LayerId } from './layers';
+import { layer, type LayerId, layerOrder } from './layers';
 
 /**
  * THE register of every accepted finding: acknowledgements of cdk-nag, Guard and lint findings, exemptions from
@@ -630,11 +630,12 @@ export function listRegister(options: {
     expires: e.expires,
     controls: [...(e.controls ?? [])],
   }));
-  const order = (l: LayerId) => LAYERS.findIndex((x) => x.id === l);
+  // Report order, by code unit (independent of the machine's locale).
+  const byCodeUnit = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return rows.sort(
     (a, b) =>
-      order(a.layer) - order(b.layer) ||
-      a.rule.localeCompare(b.rule) ||
-      a.constructPath.localeCompare(b.constructPath),
+      layerOrder(a.layer) - layerOrder(b.layer) ||
+      byCodeUnit(a.rule, b.rule) ||
+      byCodeUnit(a.constructPath, b.constructPath),
   );
 }

@@ -88,3 +88,8 @@ export function layer(id: LayerId): Layer {
   if (!found) throw new Error(`Unknown compliance layer "${id}"`);
   return found;
 }
+
+/** Position of a layer in {@link LAYERS}: the order of every report. */
+export function layerOrder(id: LayerId): number {
+  return LAYERS.findIndex((l) => l.id === id);
+}

@@ -1,6 +1,8 @@
 import type * as sarif from 'sarif';
 import type { RegisterRow } from '../../lib/compliance/acknowledgements';
-import { LAYERS, type LayerId } from '../../lib/compliance/layers';
+import { LAYERS, type LayerId, layerOrder } from '../../lib/compliance/layers';
+
+export { layerOrder };
 import { type ProfileAssembly, ReportInputError, type ReportViolation, templateLine } from './assembly';
 import { type ConstructSource, constructSource } from './locations';
 
@@ -230,10 +232,6 @@ export function cmp(a: string | undefined, b: string | undefined): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Position of a layer in LAYERS (the gate's order). */
-export function layerOrder(id: LayerId): number {
-  return LAYERS.findIndex((l) => l.id === id);
-}
 
 /** Report order of two findings: layer (as LAYERS), rule, construct path, logical ID, message. */
 export function compareFindings(a: Finding, b: Finding): number {

@@ -2,7 +2,7 @@ import type { RegisterRow } from '../../lib/compliance/acknowledgements';
 import type { CatalogRule, LayerCatalog } from '../../lib/compliance/catalog';
 import { LAYERS, type LayerId } from '../../lib/compliance/layers';
 import type { ProfileAssembly } from './assembly';
-import { cmp, type Finding, layerOrder, type LibraryAcknowledgement } from './findings';
+import { cmp, type Finding, type LibraryAcknowledgement } from './findings';
 import type { TagCoverage } from './tags';
 
 /** Version of the compliance.json format (reports/compliance.schema.json). */
@@ -144,7 +144,7 @@ export interface ComplianceReport {
 export interface ProfileInputs {
   readonly assembly: ProfileAssembly;
   readonly findings: readonly Finding[];
-  /** listRegister() of the profile. */
+  /** listRegister() of the profile (already in report order). */
   readonly register: readonly RegisterRow[];
   readonly library: readonly LibraryAcknowledgement[];
   /** The catalog of every layer for this profile (Control Tower without its disabled rules). */
@@ -152,12 +152,6 @@ export interface ProfileInputs {
   readonly tagCoverage: TagCoverage;
 }
 
-/** Register rows in report order (layer, rule, construct path), independent of the machine's locale. */
-export function sortRegister(rows: readonly RegisterRow[]): RegisterRow[] {
-  return [...rows].sort(
-    (a, b) => layerOrder(a.layer) - layerOrder(b.layer) || cmp(a.rule, b.rule) || cmp(a.constructPath, b.constructPath),
-  );
-}
 
 function resourcesOf(findings: readonly Finding[]): AcknowledgedResource[] {
   const byPath = new Map<string, AcknowledgedResource>();
@@ -245,7 +239,7 @@ function findingRecord(f: Finding): FindingRecord {
 /** The result of one profile: per-layer counts, the register with what each entry suppresses, every finding. */
 export function profileResult(inputs: ProfileInputs): ProfileResult {
   const { assembly, findings } = inputs;
-  const register = sortRegister(inputs.register);
+  const register = inputs.register;
   const layers = LAYERS.map((l) => layerResult(l.id, findings, inputs.catalog));
   const open = findings.filter((f) => !f.acknowledgement);
   const suppressedBy = (row: RegisterRow) => findings.filter((f) => f.acknowledgement?.row === row);
