@@ -37,3 +37,13 @@ export function synthTemplate(
   const template = Template.fromStack(tapApp.stack);
   return Object.assign(template, { tapApp });
 }
+
+/**
+ * The first resource of `type` (template order) whose logical ID starts with `prefix`: CDK appends a hash to the
+ * construct path. Throws naming the type and prefix when there is none.
+ */
+export function resourceByPrefix(template: Template, type: string, prefix: string): Record<string, any> {
+  const found = Object.entries(template.findResources(type)).find(([id]) => id.startsWith(prefix));
+  if (!found) throw new Error(`no ${type} with a logical ID starting with ${prefix}`);
+  return found[1];
+}
