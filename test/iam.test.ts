@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { synthTemplate } from './helpers/synth';
+import { resourceByPrefix, synthTemplate } from './helpers/synth';
 
 let dev: Template;
 beforeAll(() => {
@@ -51,9 +51,7 @@ describe('OrderBroker task role', () => {
   });
 
   test('has no managed policies and no inline policies besides its default policy', () => {
-    const role = Object.entries(dev.findResources('AWS::IAM::Role')).find(([id]) =>
-      id.startsWith('PlatformTaskRole'),
-    )![1];
+    const role = resourceByPrefix(dev, 'AWS::IAM::Role', 'PlatformTaskRole');
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.Policies).toBeUndefined();
   });

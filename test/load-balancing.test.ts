@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { synthTemplate } from './helpers/synth';
+import { resourceByPrefix, synthTemplate } from './helpers/synth';
 
 let dev: Template;
 let prod: Template;
@@ -104,9 +104,7 @@ describe('prod listeners', () => {
 
 describe('who can reach which listener', () => {
   test('clients reach the production port from the configured CIDR only', () => {
-    const alb = Object.entries(dev.findResources('AWS::EC2::SecurityGroup')).find(([id]) =>
-      id.startsWith('PlatformLoadBalancingAlbSecurityGroup'),
-    )![1];
+    const alb = resourceByPrefix(dev, 'AWS::EC2::SecurityGroup', 'PlatformLoadBalancingAlbSecurityGroup');
     expect(alb.Properties.SecurityGroupIngress).toEqual([
       {
         CidrIp: '10.40.0.0/16',
@@ -141,9 +139,7 @@ describe('who can reach which listener', () => {
   });
 
   test('in prod clients reach 443 and the redirect on 80', () => {
-    const alb = Object.entries(prod.findResources('AWS::EC2::SecurityGroup')).find(([id]) =>
-      id.startsWith('PlatformLoadBalancingAlbSecurityGroup'),
-    )![1];
+    const alb = resourceByPrefix(prod, 'AWS::EC2::SecurityGroup', 'PlatformLoadBalancingAlbSecurityGroup');
     expect(alb.Properties.SecurityGroupIngress.map((r: any) => r.FromPort).sort()).toEqual([443, 80]);
   });
 });

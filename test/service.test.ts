@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { synthTemplate } from './helpers/synth';
+import { resourceByPrefix, synthTemplate } from './helpers/synth';
 
 let dev: Template;
 beforeAll(() => {
@@ -210,9 +210,7 @@ describe('service', () => {
         'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformOrderBrokerSecurityGroup'), 'GroupId'],
       },
     });
-    const serviceSg = Object.entries(dev.findResources('AWS::EC2::SecurityGroup')).find(([id]) =>
-      id.startsWith('PlatformOrderBrokerSecurityGroup'),
-    )![1];
+    const serviceSg = resourceByPrefix(dev, 'AWS::EC2::SecurityGroup', 'PlatformOrderBrokerSecurityGroup');
     expect(serviceSg.Properties.SecurityGroupIngress).toBeUndefined();
     dev.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformOrderBrokerSecurityGroup'), 'GroupId'] },

@@ -1,4 +1,4 @@
-import { App, AspectPriority, Aspects, CfnResource, Stack, Tags } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -7,6 +7,22 @@ import { RequiredTagsAspect, tagManagerOf } from '../aspects/required-tags';
 import type { TapApp } from '../lib/app';
 import { buildApp } from './helpers/synth';
 import { IMPORTED_ALL } from './helpers/imports';
+import { ruleTestStack } from './helpers/rules';
+
+/**
+ * Each configuration is built once per file: the default dev app is both a `describe.each` row and the app whose
+ * Aspect registration is checked, and building it costs seconds.
+ */
+const built = new Map<string, TapApp>();
+function appFor(overrides: Record<string, unknown> = {}): TapApp {
+  const key = JSON.stringify(overrides);
+  let tapApp = built.get(key);
+  if (!tapApp) {
+    tapApp = buildApp(overrides);
+    built.set(key, tapApp);
+  }
+  return tapApp;
+}
 
 const EXPECTED = { CostCenter: 'CC-4100', Project: 'TradingPlatform', Service: 'OrderBroker' };
 
@@ -52,7 +68,7 @@ describe.each([
   let tapApp: TapApp;
   let resources: Record<string, any>;
   beforeAll(() => {
-    tapApp = buildApp(overrides);
+    tapApp = appFor(overrides);
     resources = Template.fromStack(tapApp.stack).toJSON().Resources;
   });
 
@@ -86,14 +102,8 @@ describe('RequiredTagsAspect on fixtures', () => {
     environment: 'test',
   } as const;
 
-  function fixture(): { app: App; stack: Stack } {
-    const app = new App();
-    const stack = new Stack(app, 'Fixture');
-    return { app, stack };
-  }
-
   test('tags an ITaggable L1 (queue) and an ITaggableV2 L1 (alarm)', () => {
-    const { app, stack } = fixture();
+    const { app, stack } = ruleTestStack();
     new sqs.Queue(stack, 'Queue');
     new cloudwatch.Alarm(stack, 'Alarm', {
       metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }),
@@ -113,13 +123,13 @@ describe('RequiredTagsAspect on fixtures', () => {
   });
 
   test('without the Aspect the same fixture is untagged (the Aspect is what tags)', () => {
-    const { stack } = fixture();
+    const { stack } = ruleTestStack();
     new sqs.Queue(stack, 'Queue');
     expect(Template.fromStack(stack).toJSON().Resources.Queue4A7E3555.Properties).toBeUndefined();
   });
 
   test('the policy values win over a conflicting Tags.of() at default priority', () => {
-    const { app, stack } = fixture();
+    const { app, stack } = ruleTestStack();
     new sqs.Queue(stack, 'Queue');
     Tags.of(stack).add('Project', 'SomethingElse');
     Aspects.of(app).add(new RequiredTagsAspect(tags), { priority: AspectPriority.MUTATING });
@@ -130,7 +140,7 @@ describe('RequiredTagsAspect on fixtures', () => {
   });
 
   test('is registered on the app with MUTATING priority', () => {
-    const tapApp = buildApp();
+    const tapApp = appFor();
     const applied = Aspects.of(tapApp.app).applied.filter((a) => a.aspect instanceof RequiredTagsAspect);
     expect(applied).toHaveLength(1);
     expect(applied[0].priority).toBe(AspectPriority.MUTATING);

@@ -15,6 +15,7 @@ import {
   resourceTypesOf,
   tapGuardPlugin,
 } from '../../lib/compliance/guard';
+import { readReport } from '../helpers/gate';
 
 /** An app with two alarms that have no action: one Guard violation (tap_alarm_actions) on two resources. */
 function twoSilentAlarms(plugin: IPolicyValidationPlugin) {
@@ -25,19 +26,7 @@ function twoSilentAlarms(plugin: IPolicyValidationPlugin) {
   const first = new cloudwatch.Alarm(stack, 'First', { metric, threshold: 1, evaluationPeriods: 1 });
   new cloudwatch.Alarm(stack, 'Second', { metric, threshold: 1, evaluationPeriods: 1 });
   Validations.of(app).addPlugins(plugin);
-  const report = () =>
-    JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: Array<{
-        pluginName: string;
-        conclusion: string;
-        violations: Array<{
-          ruleName: string;
-          severity: string;
-          violatingConstructs: Array<{ constructPath: string }>;
-        }>;
-        suppressedViolations?: Array<{ acknowledgedId: string; reason: string }>;
-      }>;
-    };
+  const report = () => readReport(outdir);
   return { app, first, report };
 }
 

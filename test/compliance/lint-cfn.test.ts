@@ -13,7 +13,7 @@ import {
   reportLint,
   runCfnLint,
 } from '../../scripts/lint-cfn';
-import { run } from '../helpers/gate';
+import { runScript } from '../helpers/gate';
 import { cdkJsonContext } from '../helpers/synth';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -42,14 +42,10 @@ describe('npm run lint:cfn without cfn-lint on the machine', () => {
   const cdkOut = tinyAssembly();
   const emptyPath = tmp('no-cfn-lint-');
   const lint = (...args: string[]) =>
-    run(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/lint-cfn.ts', '--cdk-out', cdkOut, '--out-dir', tmp('lint-out-'), ...args],
-      {
-        PATH: emptyPath,
-        CFN_LINT: undefined,
-      },
-    );
+    runScript('scripts/lint-cfn.ts', ['--cdk-out', cdkOut, '--out-dir', tmp('lint-out-'), ...args], {
+      PATH: emptyPath,
+      CFN_LINT: undefined,
+    });
 
   test('fails with exit 3, says the linter did not run and how to install it', () => {
     const { code, output } = lint();

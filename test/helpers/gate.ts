@@ -94,17 +94,40 @@ export function suppressed(report: ValidationReport): Array<SuppressedViolation 
   );
 }
 
+/** How a command ended: its exit code (-1 if killed), its streams and both streams together. */
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout then stderr. */
+  readonly output: string;
+}
+
 /** Runs a command from the repository root; never throws. */
 export function run(
   command: string,
   args: string[],
   env: Record<string, string | undefined> = {},
-): { code: number; output: string } {
+): RunResult {
   const result = spawnSync(command, args, {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, NODE_ENV: undefined, ...env },
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+  return {
+    code: result.status ?? -1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    output: `${result.stdout}${result.stderr}`,
+  };
+}
+
+/** Runs a repository script (path relative to the root) the way `npm run` does: tsx, in a fresh process. */
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): RunResult {
+  return run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script), ...args], env);
 }

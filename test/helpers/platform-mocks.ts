@@ -10,8 +10,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { type HttpSend, sendHttp } from '../../lambda/shared/http-client';
 import type { AwsClients } from '../../scripts/lib/aws';
+import type { Clock } from '../../scripts/lib/clock';
+import { Progress } from '../../scripts/lib/progress';
 import type { StackOutputs } from '../../scripts/lib/stack-outputs';
+import type { ScenarioContext } from '../../scripts/scenarios/common';
+import { fastPace } from './test-clock';
 
 export const ACCOUNT = '111122223333';
 const arn = (service: string, rest: string) => `arn:aws:${service}:us-east-2:${ACCOUNT}:${rest}`;
@@ -140,4 +145,25 @@ export function givenDeployedStack(
       ],
     });
   }
+}
+
+/**
+ * The context a scenario runs with against the mocked, deployed OrderBroker-dev stack: progress lines are
+ * collected in `lines`, order streams are paced fast, and HTTP goes through `send` (real HTTP by default).
+ */
+export function scenarioContext(options: {
+  readonly clients: AwsClients;
+  readonly clock: Clock;
+  readonly lines: string[];
+  readonly send?: HttpSend;
+}): ScenarioContext {
+  return {
+    clients: options.clients,
+    outputs: OUTPUTS,
+    stackName: 'OrderBroker-dev',
+    clock: options.clock,
+    progress: new Progress(options.clock, (l) => options.lines.push(l)),
+    send: options.send ?? sendHttp,
+    pace: fastPace,
+  };
 }

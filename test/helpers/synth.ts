@@ -1,21 +1,17 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import * as fs from 'fs';
 import * as path from 'path';
 import { createApp, type CreateAppOptions, type TapApp } from '../../lib/app';
+import { cdkJsonContext } from '../../scripts/plan/synth';
 
 /** Root of the repository. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * The context of cdk.json (feature flags). `new App()` under Jest does not read cdk.json, so every test app
- * loads it explicitly: tests synthesize with exactly the flags `cdk synth` uses.
+ * loads it explicitly: tests synthesize with exactly the flags `cdk synth` uses. One reader, shared with the
+ * scripts (scripts/plan/synth.ts), re-exported here so tests keep importing it from their helpers.
  */
-export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  };
-  return { ...cdkJson.context };
-}
+export { cdkJsonContext };
 
 /**
  * Builds the app with cdk.json's context plus configuration overrides (`-c key=value` equivalents).
@@ -40,4 +36,14 @@ export function synthTemplate(
   const tapApp = buildApp(overrides, options);
   const template = Template.fromStack(tapApp.stack);
   return Object.assign(template, { tapApp });
+}
+
+/**
+ * The first resource of `type` (template order) whose logical ID starts with `prefix`: CDK appends a hash to the
+ * construct path. Throws naming the type and prefix when there is none.
+ */
+export function resourceByPrefix(template: Template, type: string, prefix: string): Record<string, any> {
+  const found = Object.entries(template.findResources(type)).find(([id]) => id.startsWith(prefix));
+  if (!found) throw new Error(`no ${type} with a logical ID starting with ${prefix}`);
+  return found[1];
 }

@@ -1,18 +1,12 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PLAN_FILES } from '../../scripts/plan/plan';
+import { runScript } from '../helpers/gate';
 import { REPO_ROOT } from '../helpers/synth';
 
 /** Runs a script the way `npm run` does (tsx), in a fresh process. */
-function run(script: string, args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script), ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-}
+const run = (script: string, args: string[]) => runScript(script, args, { FORCE_COLOR: '0' });
 
 describe('npm run plan', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cli-'));
@@ -29,7 +23,7 @@ describe('npm run plan', () => {
     for (const r of runs) {
       expect(r.stderr).not.toContain('plan: FAIL');
       expect(r.stdout).toContain('plan: all checks pass (dev, prod)');
-      expect(r.status).toBe(0);
+      expect(r.code).toBe(0);
     }
   });
 
@@ -76,7 +70,7 @@ describe('npm run plan', () => {
 
   test('an unknown profile is refused with the value and what is allowed', () => {
     const r = run('scripts/plan.ts', ['--profiles', 'staging', '--out', path.join(tmp, 'bad')]);
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       'plan: --profiles = "staging": expected a comma-separated subset of dev, prod',
     );
@@ -87,7 +81,7 @@ describe('npm run plan', () => {
 describe('npm run bench', () => {
   test('refuses a run count outside 1-50', () => {
     const r = run('scripts/bench.ts', ['--runs', '0']);
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('bench: --runs = "0": expected an integer from 1 to 50');
   });
 });

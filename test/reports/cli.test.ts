@@ -1,16 +1,9 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { runScript } from '../helpers/gate';
 import { makeFixtureRoot } from '../helpers/reports-fixture';
-import { REPO_ROOT } from '../helpers/synth';
 
-function reports(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'reports.ts'), ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const reports = (...args: string[]) => runScript('scripts/reports.ts', args);
 
 describe('npm run reports (command line)', () => {
   test('without a synthesized cdk.out: exit 2, says what is missing and how to produce it, writes nothing', () => {

@@ -7,13 +7,10 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { sendHttp } from '../../lambda/shared/http-client';
-import { Progress } from '../../scripts/lib/progress';
 import { badVersionRollback, type BadVersionOptions } from '../../scripts/scenarios/bad-version-rollback';
 import { scenarioMain } from '../../scripts/scenarios/cli';
-import type { ScenarioContext } from '../../scripts/scenarios/common';
 import { GreenStandIn } from '../helpers/green-stand-in';
-import { givenDeployedStack, IMAGE_REPO, mockAws, OUTPUTS } from '../helpers/platform-mocks';
+import { givenDeployedStack, IMAGE_REPO, mockAws, OUTPUTS, scenarioContext } from '../helpers/platform-mocks';
 import { fastPace, YieldingClock } from '../helpers/test-clock';
 
 const { mocks, clients, reset } = mockAws();
@@ -101,22 +98,12 @@ function givenServiceAfter(primary: string) {
     });
 }
 
-function context(): ScenarioContext {
-  return {
-    clients,
-    outputs: OUTPUTS,
-    stackName: 'OrderBroker-dev',
-    clock,
-    progress: new Progress(clock, (l) => lines.push(l)),
-    send: sendHttp,
-    pace: fastPace,
-  };
-}
-
 const run = (options: Partial<BadVersionOptions> = {}) =>
-  badVersionRollback(context(), { productionUrl: baseUrl, pollMs: 30000, ...options }).then((checks) =>
-    Object.fromEntries(checks.map((c) => [c.name, c])),
-  );
+  badVersionRollback(scenarioContext({ clients, clock, lines }), {
+    productionUrl: baseUrl,
+    pollMs: 30000,
+    ...options,
+  }).then((checks) => Object.fromEntries(checks.map((c) => [c.name, c])));
 
 beforeEach(async () => {
   reset();

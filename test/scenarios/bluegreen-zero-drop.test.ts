@@ -5,13 +5,11 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { type HttpSend, sendHttp } from '../../lambda/shared/http-client';
-import { Progress } from '../../scripts/lib/progress';
 import { bluegreenZeroDrop } from '../../scripts/scenarios/bluegreen-zero-drop';
 import { scenarioMain } from '../../scripts/scenarios/cli';
-import type { ScenarioContext } from '../../scripts/scenarios/common';
 import { evaluateStream, type OrderRecord } from '../../scripts/scenarios/order-stream';
 import { GreenStandIn } from '../helpers/green-stand-in';
-import { givenDeployedStack, mockAws, OUTPUTS } from '../helpers/platform-mocks';
+import { givenDeployedStack, mockAws, OUTPUTS, scenarioContext } from '../helpers/platform-mocks';
 import { fastPace, YieldingClock } from '../helpers/test-clock';
 
 const { mocks, clients, reset } = mockAws();
@@ -53,18 +51,6 @@ function givenDeployment(
       },
     };
   });
-}
-
-function context(send: HttpSend = sendHttp): ScenarioContext {
-  return {
-    clients,
-    outputs: OUTPUTS,
-    stackName: 'OrderBroker-dev',
-    clock,
-    progress: new Progress(clock, (l) => lines.push(l)),
-    send,
-    pace: fastPace,
-  };
 }
 
 beforeEach(async () => {
@@ -151,11 +137,14 @@ describe('bluegreen-zero-drop', () => {
 
   test('passes with retries when the service honours the idempotency key after a lost response', async () => {
     givenDeployment(['InProgress', 'InProgress', 'Succeeded']);
-    const checks = await bluegreenZeroDrop(context(losingEveryThirdFirstResponse()), {
-      productionUrl: baseUrl,
-      image: '2026.11.4',
-      retries: 1,
-    });
+    const checks = await bluegreenZeroDrop(
+      scenarioContext({ clients, clock, lines, send: losingEveryThirdFirstResponse() }),
+      {
+        productionUrl: baseUrl,
+        image: '2026.11.4',
+        retries: 1,
+      },
+    );
     const verdict = byName(checks)['every order acknowledged exactly once'];
     expect(verdict.passed).toBe(true);
     expect(verdict.detail).toMatch(/0 dropped, 0 executed twice, 0 unconfirmed, [1-9]\d* retried/);
@@ -164,11 +153,14 @@ describe('bluegreen-zero-drop', () => {
   test('fails when a retried order is executed twice (the service ignored the idempotency key)', async () => {
     production.forgetsIdempotency = true;
     givenDeployment(['InProgress', 'InProgress', 'Succeeded']);
-    const checks = await bluegreenZeroDrop(context(losingEveryThirdFirstResponse()), {
-      productionUrl: baseUrl,
-      image: '2026.11.4',
-      retries: 1,
-    });
+    const checks = await bluegreenZeroDrop(
+      scenarioContext({ clients, clock, lines, send: losingEveryThirdFirstResponse() }),
+      {
+        productionUrl: baseUrl,
+        image: '2026.11.4',
+        retries: 1,
+      },
+    );
     const verdict = byName(checks)['every order acknowledged exactly once'];
     expect(verdict.passed).toBe(false);
     expect(verdict.detail).toMatch(/0 dropped, [1-9]\d* executed twice, .*; doubled: syn-/);
@@ -176,7 +168,12 @@ describe('bluegreen-zero-drop', () => {
 
   test('fails when CodeDeploy rolled the deployment back, even with no order lost', async () => {
     givenDeployment(['InProgress', 'InProgress', 'Failed']);
-    const checks = byName(await bluegreenZeroDrop(context(), { productionUrl: baseUrl, image: '2026.11.4' }));
+    const checks = byName(
+      await bluegreenZeroDrop(scenarioContext({ clients, clock, lines }), {
+        productionUrl: baseUrl,
+        image: '2026.11.4',
+      }),
+    );
     expect(checks['deployment succeeded']).toEqual({
       name: 'deployment succeeded',
       passed: false,
