@@ -100,7 +100,7 @@ export const preOpenCapacity: Scenario<PreOpenOptions> = async (ctx, options) =>
   const actions: ScheduledActionLike[] = scheduled.map((a) => ({
     name: a.ScheduledActionName ?? '?',
     schedule: a.Schedule ?? '',
-    timeZone: a.Timezone,
+    timezone: a.Timezone,
     minCapacity: a.ScalableTargetAction?.MinCapacity,
     maxCapacity: a.ScalableTargetAction?.MaxCapacity,
     startTime: a.StartTime,
@@ -108,7 +108,7 @@ export const preOpenCapacity: Scenario<PreOpenOptions> = async (ctx, options) =>
   }));
   for (const a of actions) {
     progress.step(
-      `scheduled action ${a.name}: ${a.schedule} ${a.timeZone ?? 'UTC'} -> min ${a.minCapacity ?? '-'}`,
+      `scheduled action ${a.name}: ${a.schedule} ${a.timezone ?? 'UTC'} -> min ${a.minCapacity ?? '-'}`,
     );
   }
 
