@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { ClockTime } from '../config/types';
 import {
   actionFireTimes,
   minCapacityInForce,
@@ -19,11 +20,8 @@ export { ScheduleExpressionError, type ScheduledActionLike } from './scheduled-a
 /** The exchange's time zone. */
 export const MARKET_ZONE = 'America/New_York';
 
-/** A wall-clock time. */
-export interface WallTime {
-  readonly hour: number;
-  readonly minute: number;
-}
+/** A wall-clock time: the configuration's clock-time type, so the two cannot drift apart. */
+export type WallTime = ClockTime;
 
 /**
  * Every instant in [from, to) at which `action` fires, in time order, evaluated by the shared schedule
