@@ -1,67 +1,37 @@
 import { DateTime } from 'luxon';
+import type { ClockTime } from '../config/types';
 import {
-  fireTimes as evaluate,
-  parseSchedule,
-  ScheduleError,
-  type ParsedSchedule,
-} from './schedule-expression';
+  actionFireTimes,
+  minCapacityInForce,
+  LOOKBACK_DAYS,
+  type ScheduledActionLike,
+} from './scheduled-actions';
+
+export { ScheduleExpressionError, type ScheduledActionLike } from './scheduled-actions';
 
 /**
  * Schedule math of the trading day, in America/New_York, with real time-zone rules (luxon/Intl), so DST is
  * handled the way Application Auto Scaling handles it for scheduled actions with a time zone.
  *
- * Pure: no clock, no AWS. Used by the `pre-open-capacity` scenario and reusable by any code that needs to
- * know when a scheduled action fires or what minimum capacity is in force at an instant.
+ * Pure: no clock, no AWS. Used by the `pre-open-capacity` scenario. Which minimum is in force at an
+ * instant is computed by lib/schedule/scheduled-actions.ts, the same code the capacity plan uses.
  */
 
 /** The exchange's time zone. */
 export const MARKET_ZONE = 'America/New_York';
 
-/** A wall-clock time. */
-export interface WallTime {
-  readonly hour: number;
-  readonly minute: number;
-}
-
-/** A scheduled action as Application Auto Scaling describes it (the fields the math needs). */
-export interface ScheduledActionLike {
-  readonly name: string;
-  /** `cron(m h dom mon dow year)` or `at(yyyy-mm-ddThh:mm:ss)`; `rate(...)` is not supported. */
-  readonly schedule: string;
-  /** IANA zone of the expression; absent means UTC. */
-  readonly timeZone?: string;
-  readonly minCapacity?: number;
-  readonly maxCapacity?: number;
-  /** The action is inactive before/after these instants. */
-  readonly startTime?: Date;
-  readonly endTime?: Date;
-}
-
-/** Raised for an expression that cannot be evaluated; names the action and the expression. */
-export class ScheduleExpressionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScheduleExpressionError';
-  }
-}
+/** A wall-clock time: the configuration's clock-time type, so the two cannot drift apart. */
+export type WallTime = ClockTime;
 
 /**
  * Every instant in [from, to) at which `action` fires, in time order, evaluated by the shared schedule
  * evaluator (lib/schedule/schedule-expression.ts) in the action's time zone.
  */
 export function fireTimes(action: ScheduledActionLike, from: DateTime, to: DateTime): DateTime[] {
-  let parsed: ParsedSchedule;
-  try {
-    parsed = parseSchedule(action.schedule, action.timeZone ?? 'UTC');
-  } catch (err) {
-    if (err instanceof ScheduleError) throw new ScheduleExpressionError(`${action.name}: ${err.message}`);
-    throw err;
-  }
-  const start = action.startTime?.getTime() ?? -Infinity;
-  const end = action.endTime?.getTime() ?? Infinity;
-  return evaluate(parsed, from.toMillis(), to.toMillis() - 1)
-    .filter((ms) => ms >= start && ms <= end)
-    .map((ms) => DateTime.fromMillis(ms, { zone: parsed.zone }));
+  const zone = action.timezone ?? 'UTC';
+  return actionFireTimes(action, from.toMillis(), to.toMillis() - 1).map((ms) =>
+    DateTime.fromMillis(ms, { zone }),
+  );
 }
 
 /** The minimum capacity in force at an instant, and which action set it. */
@@ -69,28 +39,29 @@ export interface MinCapacityInForce {
   readonly minCapacity: number;
   /** The scheduled action that set it, or undefined when it is the scalable target's own minimum. */
   readonly action?: string;
+  /** When that action fired, in the zone of the instant asked about. */
   readonly firedAt?: DateTime;
 }
 
 /**
  * The minimum capacity in force at `instant`: the `minCapacity` of the scheduled action that fired last
- * before it (looking back `lookbackDays`), else `fallbackMin` (the scalable target's minimum as it is now).
+ * at or before it (looking back `lookbackDays`), else `fallbackMin` (the scalable target's minimum as it
+ * is now). Actions firing at the same instant resolve by the tie rule of `scheduledChanges` in
+ * lib/schedule/scheduled-actions.ts: the lowest minimum wins.
  */
 export function minCapacityAt(
   actions: readonly ScheduledActionLike[],
   instant: DateTime,
   fallbackMin: number,
-  lookbackDays = 8,
+  lookbackDays = LOOKBACK_DAYS,
 ): MinCapacityInForce {
-  let latest: { action: ScheduledActionLike; at: DateTime } | undefined;
-  for (const action of actions) {
-    if (action.minCapacity === undefined) continue;
-    const times = fireTimes(action, instant.minus({ days: lookbackDays }), instant.plus({ milliseconds: 1 }));
-    const last = times[times.length - 1];
-    if (last && (!latest || last > latest.at)) latest = { action, at: last };
-  }
-  if (!latest) return { minCapacity: fallbackMin };
-  return { minCapacity: latest.action.minCapacity!, action: latest.action.name, firedAt: latest.at };
+  const [inForce] = minCapacityInForce(actions, [instant.toMillis()], fallbackMin, lookbackDays);
+  if (inForce.action === undefined) return { minCapacity: inForce.minCapacity };
+  return {
+    minCapacity: inForce.minCapacity,
+    action: inForce.action,
+    firedAt: DateTime.fromMillis(inForce.firedAtMs!, { zone: instant.zone }),
+  };
 }
 
 /** Monday to Friday. Exchange holidays are not modelled: on a holiday the schedule only adds spare capacity. */

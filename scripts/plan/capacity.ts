@@ -1,14 +1,5 @@
 import { DateTime } from 'luxon';
-import type { ScheduledActionInput } from './inputs';
-import { fireTimes, parseSchedule } from '../../lib/schedule/schedule-expression';
-
-/** A scheduled change of the scalable target's bounds, at an instant. */
-export interface LevelChange {
-  readonly atMs: number;
-  readonly action: string;
-  readonly minCapacity?: number;
-  readonly maxCapacity?: number;
-}
+import { minCapacityInForce, type ScheduledActionLike } from '../../lib/schedule/scheduled-actions';
 
 /** A run of minutes with the same scheduled minimum. */
 export interface Segment {
@@ -34,9 +25,6 @@ export interface DayCapacity {
   readonly segments: Segment[];
 }
 
-/** Days searched backwards for the action in force; weekly schedules need 7. */
-export const LOOKBACK_DAYS = 8;
-
 /** `HH:MM` of minutes since midnight. */
 export function hhmm(minuteOfDay: number): string {
   const h = Math.floor(minuteOfDay / 60);
@@ -51,51 +39,15 @@ export function minuteOf(time: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-/** StartTime/EndTime of a scheduled action: CloudFormation documents them in UTC. */
-function boundMs(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const dt = DateTime.fromISO(value, { zone: 'UTC' });
-  return dt.isValid ? dt.toMillis() : undefined;
-}
-
-/**
- * Every firing of the scheduled actions within `[fromMs, toMs]`, in time order (ties keep template order,
- * the later action winning). Each action is evaluated in its own declared time zone; StartTime/EndTime
- * (UTC, as CloudFormation documents them) bound it.
- */
-export function scheduledChanges(
-  actions: readonly ScheduledActionInput[],
-  fromMs: number,
-  toMs: number,
-): LevelChange[] {
-  const changes: Array<LevelChange & { order: number }> = [];
-  actions.forEach((action, order) => {
-    const schedule = parseSchedule(action.schedule, action.timezone);
-    const start = boundMs(action.startTime) ?? -Infinity;
-    const end = boundMs(action.endTime) ?? Infinity;
-    for (const atMs of fireTimes(schedule, fromMs, toMs)) {
-      if (atMs < start || atMs > end) continue;
-      changes.push({
-        atMs,
-        action: action.name,
-        minCapacity: action.minCapacity,
-        maxCapacity: action.maxCapacity,
-        order,
-      });
-    }
-  });
-  return changes
-    .sort((a, b) => a.atMs - b.atMs || a.order - b.order)
-    .map(({ order: _order, ...change }) => change);
-}
-
 /**
  * The scheduled minimum at every minute of a local day between `fromMinute` and `toMinute` (inclusive):
  * the MinCapacity of the latest action that fired at or before that minute, or the target's own
- * MinCapacity when none fired within {@link LOOKBACK_DAYS}.
+ * MinCapacity when none fired within `LOOKBACK_DAYS`. Computed by `minCapacityInForce`
+ * (lib/schedule/scheduled-actions.ts), which the pre-open scenario uses too, with its tie rule: of actions
+ * firing at the same instant, the lowest minimum is in force.
  */
 export function dayCapacity(
-  actions: readonly ScheduledActionInput[],
+  actions: readonly ScheduledActionLike[],
   targetMinCapacity: number,
   date: string,
   zone: string,
@@ -119,21 +71,7 @@ export function dayCapacity(
   const steady = last - first === (toMinute - fromMinute) * 60_000;
   for (let m = fromMinute; m <= toMinute; m++)
     instants.push(steady ? first + (m - fromMinute) * 60_000 : at(m));
-  const changes = scheduledChanges(
-    actions,
-    instants[0] - LOOKBACK_DAYS * 86_400_000,
-    instants[instants.length - 1],
-  );
-  const counts: number[] = [];
-  let min = targetMinCapacity;
-  let next = 0;
-  for (const t of instants) {
-    while (next < changes.length && changes[next].atMs <= t) {
-      min = changes[next].minCapacity ?? min;
-      next++;
-    }
-    counts.push(min);
-  }
+  const counts = minCapacityInForce(actions, instants, targetMinCapacity).map((m) => m.minCapacity);
   const segments: Segment[] = [];
   counts.forEach((tasks, i) => {
     const last = segments[segments.length - 1];

@@ -10,6 +10,7 @@ import {
   resourceById,
   resourcesOfType,
 } from './cfn';
+import type { ScheduledActionLike } from '../../lib/schedule/scheduled-actions';
 
 /**
  * Everything the plan reads from a synthesized template, found through relationships:
@@ -25,15 +26,15 @@ export interface SourceRef {
   readonly path?: string;
 }
 
-/** A scheduled action of the scalable target. */
-export interface ScheduledActionInput {
-  readonly name: string;
-  readonly schedule: string;
+/**
+ * A scheduled action of the scalable target, as the template declares it: the shared action type of
+ * lib/schedule/scheduled-actions.ts, with the zone always filled in and whether the template declared it.
+ */
+export interface ScheduledActionInput extends ScheduledActionLike {
   /** IANA zone; CloudFormation's default when the property is absent is UTC. */
   readonly timezone: string;
   readonly timezoneDeclared: boolean;
-  readonly minCapacity?: number;
-  readonly maxCapacity?: number;
+  /** As written in the template (UTC, as CloudFormation documents it). */
   readonly startTime?: string;
   readonly endTime?: string;
 }

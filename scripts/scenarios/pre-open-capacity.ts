@@ -8,6 +8,7 @@ import {
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { DateTime } from 'luxon';
+import { formatTime } from '../../lib/config/resolve-config';
 import {
   firstTradingDayAfterNextDstChange,
   isTradingDay,
@@ -51,7 +52,7 @@ export const preOpenCapacity: Scenario<PreOpenOptions> = async (ctx, options) =>
   const resourceId = outputs.ScalableTargetId;
   const checks: Check[] = [];
   const now = DateTime.fromMillis(ctx.clock.now(), { zone: MARKET_ZONE });
-  progress.step(`now ${fmt(now)}; pre-open level ${expected} tasks at ${pad(checkTime)} ET`);
+  progress.step(`now ${fmt(now)}; pre-open level ${expected} tasks at ${formatTime(checkTime)} ET`);
 
   const { ScalableTargets } = await clients.appscaling.send(
     new DescribeScalableTargetsCommand({
@@ -100,7 +101,7 @@ export const preOpenCapacity: Scenario<PreOpenOptions> = async (ctx, options) =>
   const actions: ScheduledActionLike[] = scheduled.map((a) => ({
     name: a.ScheduledActionName ?? '?',
     schedule: a.Schedule ?? '',
-    timeZone: a.Timezone,
+    timezone: a.Timezone,
     minCapacity: a.ScalableTargetAction?.MinCapacity,
     maxCapacity: a.ScalableTargetAction?.MaxCapacity,
     startTime: a.StartTime,
@@ -108,7 +109,7 @@ export const preOpenCapacity: Scenario<PreOpenOptions> = async (ctx, options) =>
   }));
   for (const a of actions) {
     progress.step(
-      `scheduled action ${a.name}: ${a.schedule} ${a.timeZone ?? 'UTC'} -> min ${a.minCapacity ?? '-'}`,
+      `scheduled action ${a.name}: ${a.schedule} ${a.timezone ?? 'UTC'} -> min ${a.minCapacity ?? '-'}`,
     );
   }
 
@@ -247,8 +248,4 @@ async function lastTradingDayCheck(
     passed: min >= expected,
     detail: `${min} tasks running (Container Insights RunningTaskCount, minimum over the minute) vs ${expected}`,
   };
-}
-
-function pad(t: WallTime): string {
-  return `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }

@@ -109,6 +109,19 @@ describe('capacity over a day', () => {
     expect(taskHours(day)).toBe(72);
   });
 
+  test('of two actions at the same instant the lower minimum applies, in either template order', () => {
+    const preOpen = actions.find((a) => a.name === 'PreOpen')!;
+    const hold = { ...preOpen, name: 'PreOpenHold', minCapacity: 4 };
+    const rest = actions.filter((a) => a !== preOpen);
+    for (const order of [
+      [preOpen, hold],
+      [hold, preOpen],
+    ]) {
+      const day = dayCapacity([...order, ...rest], 3, '2027-01-13', NY, 8 * 60, 17 * 60);
+      expect([countAt(day, '09:09'), countAt(day, '09:10'), countAt(day, '10:29')]).toEqual([3, 4, 4]);
+    }
+  });
+
   test('with no action in the lookback the target minimum applies', () => {
     const day = dayCapacity([], 4, '2027-01-13', NY, 0, 59);
     expect(new Set(day.counts)).toEqual(new Set([4]));

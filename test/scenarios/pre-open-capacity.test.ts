@@ -155,6 +155,17 @@ describe('pre-open-capacity', () => {
     expect(lines.filter((l) => l.startsWith('  FAIL  schedule guarantees'))).toHaveLength(2);
   });
 
+  test('fails when another action lowers the minimum at the same instant as the pre-open action', async () => {
+    // AWS does not say which of two actions due at one instant runs last, so the lower minimum is assumed.
+    givenScaling({
+      actions: [...PLATFORM_ACTIONS, action('PreOpenHold', 'cron(10 9 ? * MON-FRI *)', 2)],
+    });
+    await expect(run('2026-11-22T12:00')).resolves.toBe(1);
+    expect(lines).toContain(
+      '  FAIL  schedule guarantees 4 tasks at Mon 2026-11-23 09:25 EST (next trading day): minimum 2 in force at 09:20 (5 min ready lead), set by PreOpenHold at Mon 2026-11-23 09:10 EST',
+    );
+  });
+
   test('fails when scheduled scaling is suspended', async () => {
     givenScaling({ suspended: true });
     await expect(run('2026-11-22T12:00')).resolves.toBe(1);

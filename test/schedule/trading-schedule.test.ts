@@ -18,28 +18,28 @@ const PLATFORM: ScheduledActionLike[] = [
   {
     name: 'PreOpen',
     schedule: 'cron(10 9 ? * MON-FRI *)',
-    timeZone: MARKET_ZONE,
+    timezone: MARKET_ZONE,
     minCapacity: 4,
     maxCapacity: 8,
   },
   {
     name: 'PostOpen',
     schedule: 'cron(30 10 ? * MON-FRI *)',
-    timeZone: MARKET_ZONE,
+    timezone: MARKET_ZONE,
     minCapacity: 2,
     maxCapacity: 8,
   },
   {
     name: 'PreClose',
     schedule: 'cron(40 15 ? * MON-FRI *)',
-    timeZone: MARKET_ZONE,
+    timezone: MARKET_ZONE,
     minCapacity: 4,
     maxCapacity: 8,
   },
   {
     name: 'PostClose',
     schedule: 'cron(30 16 ? * MON-FRI *)',
-    timeZone: MARKET_ZONE,
+    timezone: MARKET_ZONE,
     minCapacity: 2,
     maxCapacity: 8,
   },
@@ -92,7 +92,7 @@ describe('fireTimes', () => {
       '02 15:40',
     ]);
     const at = fireTimes(
-      { name: 'once', schedule: 'at(2027-01-04T09:00:00)', timeZone: MARKET_ZONE },
+      { name: 'once', schedule: 'at(2027-01-04T09:00:00)', timezone: MARKET_ZONE },
       utc('2027-01-01T00:00'),
       utc('2027-01-10T00:00'),
     );
@@ -138,7 +138,7 @@ describe('fireTimes', () => {
   test('rejects an unknown time zone', () => {
     expect(() =>
       fireTimes(
-        { name: 'x', schedule: 'cron(0 9 ? * * *)', timeZone: 'Mars/Olympus' },
+        { name: 'x', schedule: 'cron(0 9 ? * * *)', timezone: 'Mars/Olympus' },
         utc('2027-01-01'),
         utc('2027-01-02'),
       ),
@@ -157,6 +157,18 @@ describe('minCapacityAt', () => {
     const m = minCapacityAt(PLATFORM, ny('2026-11-23T09:05'), 2);
     expect(m).toMatchObject({ minCapacity: 2, action: 'PostClose' });
     expect(m.firedAt?.toISODate()).toBe('2026-11-20');
+  });
+
+  test('of two actions firing at the same instant the lower minimum is in force, in either order', () => {
+    const hold: ScheduledActionLike = { ...PLATFORM[0], name: 'PreOpenHold', minCapacity: 3 };
+    for (const actions of [
+      [PLATFORM[0], hold],
+      [hold, PLATFORM[0]],
+    ]) {
+      const m = minCapacityAt(actions, ny('2026-11-24T09:20'), 2);
+      expect(m).toMatchObject({ minCapacity: 3, action: 'PreOpenHold' });
+      expect(m.firedAt?.toISO()).toBe(ny('2026-11-24T09:10').toISO());
+    }
   });
 
   test('without scheduled actions the target minimum is in force', () => {
