@@ -1,17 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import * as path from 'path';
 import { createApp, type CreateAppOptions, type TapApp } from '../../lib/app';
+import { REPO_ROOT } from '../../scripts/lib/repo';
 import { cdkJsonContext } from '../../scripts/plan/synth';
-
-/** Root of the repository. */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * The context of cdk.json (feature flags). `new App()` under Jest does not read cdk.json, so every test app
  * loads it explicitly: tests synthesize with exactly the flags `cdk synth` uses. One reader, shared with the
  * scripts (scripts/plan/synth.ts), re-exported here so tests keep importing it from their helpers.
  */
-export { cdkJsonContext };
+export { cdkJsonContext, REPO_ROOT };
 
 /**
  * Builds the app with cdk.json's context plus configuration overrides (`-c key=value` equivalents).
