@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createApp } from '../lib/app';
-import { cdkJsonContext } from './plan/synth';
+import { cdkJsonContext } from '../tools/plan/synth';
 
 function synthOnce(skipBundling: boolean): number {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));

@@ -18,10 +18,10 @@
 import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
-import type { SynthRun } from './bench/synth-once';
-import { median } from './bench/stats';
+import type { SynthRun } from '../tools/bench/synth-once';
+import { median } from '../tools/bench/stats';
 
-const CHILD = path.join(__dirname, 'bench', 'synth-once.ts');
+const CHILD = path.join(__dirname, '..', 'tools', 'bench', 'synth-once.ts');
 const PROFILES = ['dev', 'prod'];
 class UsageError extends Error {}
 

@@ -17,10 +17,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as sarif from 'sarif';
-import { readStackArtifacts, type StackArtifact } from './reports/assembly';
-import { sha256File } from './reports/fingerprint';
-import { covers } from './reports/findings';
-import { LINT_JUNIT, LINT_SARIF } from './reports/lint';
+import { readStackArtifacts, type StackArtifact } from '../tools/reports/assembly';
+import { sha256File } from '../tools/reports/fingerprint';
+import { covers } from '../tools/reports/findings';
+import { LINT_JUNIT, LINT_SARIF } from '../tools/reports/lint';
 import junit from 'junit-report-builder';
 import {
   isExpired,

@@ -14,15 +14,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../lib/config/resolve-config';
 import { DEFAULT_PROFILE, PROFILES } from '../lib/config/profiles';
-import { REPO_ROOT } from './lib/repo';
-import { AssumptionsError, loadAssumptions } from './plan/assumptions';
-import { PlanInputError } from './plan/cfn';
-import { chartSpec, renderSvg } from './plan/chart';
-import { stableJson } from './plan/json';
-import { renderMarkdown } from './plan/markdown';
-import { PLAN_FILES, buildReport, computeProfilePlan, failingChecks } from './plan/plan';
-import { ScheduleError } from '../lib/schedule/schedule-expression';
-import { synthesizeStack } from './plan/synth';
+import { REPO_ROOT } from '../tools/shared/repo';
+import { AssumptionsError, loadAssumptions } from '../tools/plan/assumptions';
+import { PlanInputError } from '../tools/plan/cfn';
+import { chartSpec, renderSvg } from '../tools/plan/chart';
+import { stableJson } from '../tools/plan/json';
+import { renderMarkdown } from '../tools/plan/markdown';
+import { PLAN_FILES, buildReport, computeProfilePlan, failingChecks } from '../tools/plan/plan';
+import { ScheduleError } from '../tools/schedule/schedule-expression';
+import { synthesizeStack } from '../tools/plan/synth';
 
 class UsageError extends Error {}
 

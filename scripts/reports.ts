@@ -21,9 +21,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PROFILES } from '../lib/config/profiles';
-import { ReportInputError } from './reports/assembly';
-import { REPO_ROOT } from './lib/repo';
-import { generateReports } from './reports/generate';
+import { ReportInputError } from '../tools/reports/assembly';
+import { REPO_ROOT } from '../tools/shared/repo';
+import { generateReports } from '../tools/reports/generate';
 
 function main(argv: string[]): number {
   const known = Object.keys(PROFILES);

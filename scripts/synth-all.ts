@@ -22,7 +22,7 @@ import {
   SYNTH_STAMP,
   synthArgs,
   type SynthStamp,
-} from './reports/fingerprint';
+} from '../tools/reports/fingerprint';
 
 interface SynthRun {
   readonly profile: string;

@@ -11,11 +11,11 @@ import {
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type HttpSend, sendHttp } from '../../lambda/shared/http-client';
-import type { AwsClients } from '../../scripts/lib/aws';
-import type { Clock } from '../../scripts/lib/clock';
-import { Progress } from '../../scripts/lib/progress';
-import type { StackOutputs } from '../../scripts/lib/stack-outputs';
-import type { ScenarioContext } from '../../scripts/scenarios/common';
+import type { AwsClients } from '../../tools/shared/aws';
+import type { Clock } from '../../tools/shared/clock';
+import { Progress } from '../../tools/shared/progress';
+import type { StackOutputs } from '../../tools/shared/stack-outputs';
+import type { ScenarioContext } from '../../tools/scenarios/common';
 import { fastPace } from './test-clock';
 
 export const ACCOUNT = '111122223333';

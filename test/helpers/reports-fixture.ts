@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { listRegister, type RegisterEntry, type RegisterRow } from '../../lib/compliance/acknowledgements';
-import type { LayerCatalog } from '../../lib/compliance/catalog';
+import type { LayerCatalog } from '../../tools/compliance/catalog';
 import { layer } from '../../lib/compliance/layers';
-import { fingerprintSources, SYNTH_STAMP, sha256File, synthArgs } from '../../scripts/reports/fingerprint';
-import type { GenerateOptions } from '../../scripts/reports/generate';
+import { fingerprintSources, SYNTH_STAMP, sha256File, synthArgs } from '../../tools/reports/fingerprint';
+import type { GenerateOptions } from '../../tools/reports/generate';
 import { REPO_ROOT } from './synth';
 
 /** The fixture repository (see its README.md). */

@@ -1,12 +1,12 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp, type CreateAppOptions, type TapApp } from '../../lib/app';
-import { REPO_ROOT } from '../../scripts/lib/repo';
-import { cdkJsonContext } from '../../scripts/plan/synth';
+import { REPO_ROOT } from '../../tools/shared/repo';
+import { cdkJsonContext } from '../../tools/plan/synth';
 
 /**
  * The context of cdk.json (feature flags). `new App()` under Jest does not read cdk.json, so every test app
  * loads it explicitly: tests synthesize with exactly the flags `cdk synth` uses. One reader, shared with the
- * scripts (scripts/plan/synth.ts), re-exported here so tests keep importing it from their helpers.
+ * tools (tools/plan/synth.ts), re-exported here so tests keep importing it from their helpers.
  */
 export { cdkJsonContext, REPO_ROOT };
 

@@ -1,4 +1,4 @@
-import { FakeClock } from '../../scripts/lib/clock';
+import { FakeClock } from '../../tools/shared/clock';
 
 /**
  * A fake clock whose sleeps also yield a few real milliseconds, so real I/O (the local HTTP stand-in) makes

@@ -9,7 +9,7 @@ import { RequiredTagsAspect } from '../../aspects/required-tags';
 import type { TapConfig } from '../../lib/config/types';
 import { resolveConfig } from '../../lib/config/resolve-config';
 import { TapStack } from '../../lib/tap-stack';
-import { renderAppSpec } from '../../scripts/deploy/appspec';
+import { renderAppSpec } from '../../tools/deploy/appspec';
 import { cdkJsonContext } from '../helpers/synth';
 
 /** The platform as an integration test deploys it: the real stack (dev profile) under a test stack id. */

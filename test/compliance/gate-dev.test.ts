@@ -1,3 +1,0 @@
-import { describeProfileUnderGate } from '../helpers/gate-profiles';
-
-describeProfileUnderGate('dev');

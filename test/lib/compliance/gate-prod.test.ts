@@ -1,0 +1,3 @@
+import { describeProfileUnderGate } from '../../helpers/gate-profiles';
+
+describeProfileUnderGate('prod');

@@ -1,0 +1,101 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TAGGABLE_RESOURCE_TYPES } from '../../../aspects/tags/taggable-types';
+import { STATEFUL_RESOURCE_TYPES } from '../../../aspects/data/stateful-types';
+import {
+  guardRuleFiles,
+  listGuardRules,
+  missingGuardTests,
+  POLICIES_DIR,
+  runGuardTests,
+} from '../../../lib/compliance/guard';
+import { TASK_ROLE_ALLOWED_ACTIONS } from '../../../lib/constructs/task-role';
+
+const runs = runGuardTests();
+const guardList = (rule: string, variable: string): string[] => {
+  const text = fs.readFileSync(path.join(POLICIES_DIR, `${rule}.guard`), 'utf8');
+  const block = new RegExp(`let ${variable} = \\[([^\\]]*)\\]`).exec(text)![1];
+  return [...block.matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
+};
+
+describe('project Guard rules (policies/)', () => {
+  test('the rules are the ones the issue asks for, at least', () => {
+    expect(guardRuleFiles(POLICIES_DIR).map((f) => path.basename(f, '.guard'))).toEqual([
+      'tap_alarm_actions',
+      'tap_alb_deletion_protection_access_logs',
+      'tap_ecs_code_deploy_capacity_provider',
+      'tap_log_groups_encrypted',
+      'tap_no_internet_ingress',
+      'tap_required_tags',
+      'tap_stateful_resources_retained',
+      'tap_task_role_action_allow_list',
+    ]);
+  });
+
+  test('every rule has a test file (cfn-guard test itself passes a rule without one)', () => {
+    expect(missingGuardTests()).toEqual([]);
+  });
+
+  test('the missing-test check finds a rule without a test file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
+    fs.mkdirSync(path.join(dir, 'tests'));
+    fs.copyFileSync(
+      path.join(POLICIES_DIR, 'tap_alarm_actions.guard'),
+      path.join(dir, 'tap_alarm_actions.guard'),
+    );
+    fs.writeFileSync(path.join(dir, 'untested_rule.guard'), 'rule untested_rule { Resources exists }\n');
+    fs.copyFileSync(
+      path.join(POLICIES_DIR, 'tests', 'tap_alarm_actions_tests.yaml'),
+      path.join(dir, 'tests', 'tap_alarm_actions_tests.yaml'),
+    );
+    expect(missingGuardTests(dir)).toEqual(['untested_rule']);
+  });
+
+  test.each(guardRuleFiles(POLICIES_DIR).map((f) => path.basename(f, '.guard')))(
+    '%s: named after its file, with SKIP, PASS and FAIL cases, all passing under cfn-guard test',
+    (rule) => {
+      expect(listGuardRules(POLICIES_DIR).find((r) => r.file === rule)?.ruleName).toBe(rule);
+      const tests = fs.readFileSync(path.join(POLICIES_DIR, 'tests', `${rule}_tests.yaml`), 'utf8');
+      for (const status of ['SKIP', 'PASS', 'FAIL']) expect(tests).toContain(`${rule}: ${status}`);
+      const run = runs.find((r) => r.rule === rule)!;
+      expect({ rule, exitCode: run.exitCode, failed: /FAIL Rules/.test(run.output) }).toEqual({
+        rule,
+        exitCode: 0,
+        failed: false,
+      });
+    },
+  );
+
+  test('cfn-guard test exits non-zero when an expectation does not hold (the runner can fail)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
+    fs.mkdirSync(path.join(dir, 'tests'));
+    fs.copyFileSync(
+      path.join(POLICIES_DIR, 'tap_alarm_actions.guard'),
+      path.join(dir, 'tap_alarm_actions.guard'),
+    );
+    const wrong = fs
+      .readFileSync(path.join(POLICIES_DIR, 'tests', 'tap_alarm_actions_tests.yaml'), 'utf8')
+      .replace('tap_alarm_actions: PASS', 'tap_alarm_actions: FAIL');
+    fs.writeFileSync(path.join(dir, 'tests', 'tap_alarm_actions_tests.yaml'), wrong);
+    const [run] = runGuardTests(dir);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.output).toContain('FAIL Rules');
+  });
+
+  test('tap_required_tags checks the same taggable types as the tagging Aspect and TAP-TAG-1', () => {
+    expect(guardList('tap_required_tags', 'TAGGABLE_TYPES')).toEqual([...TAGGABLE_RESOURCE_TYPES].sort());
+  });
+
+  test('tap_task_role_action_allow_list allows the same actions as TASK_ROLE_ALLOWED_ACTIONS', () => {
+    expect(guardList('tap_task_role_action_allow_list', 'ALLOWED_ACTIONS')).toEqual(
+      [...TASK_ROLE_ALLOWED_ACTIONS].sort(),
+    );
+  });
+
+  test('tap_stateful_resources_retained covers the stateful types of TAP-DAT-1 (standalone DB instances separately)', () => {
+    expect(guardList('tap_stateful_resources_retained', 'STATEFUL_TYPES')).toEqual(
+      STATEFUL_RESOURCE_TYPES.filter((t) => t !== 'AWS::RDS::DBInstance').sort(),
+    );
+  });
+});

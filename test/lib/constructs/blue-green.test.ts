@@ -1,0 +1,153 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { synthTemplate } from '../../helpers/synth';
+
+let dev: Template;
+beforeAll(() => {
+  dev = synthTemplate();
+});
+
+const ref = (prefix: string) => ({ Ref: Match.stringLikeRegexp(`^${prefix}`) });
+
+function deploymentGroup(template: Template): any {
+  const groups = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup'));
+  expect(groups).toHaveLength(1);
+  return groups[0].Properties;
+}
+
+test('a CodeDeploy ECS application owns the deployments', () => {
+  dev.hasResourceProperties('AWS::CodeDeploy::Application', {
+    ApplicationName: 'orderbroker-dev',
+    ComputePlatform: 'ECS',
+  });
+});
+
+test('the deployment group is blue/green with traffic control for the OrderBroker service', () => {
+  expect(deploymentGroup(dev)).toMatchObject({
+    DeploymentGroupName: 'orderbroker-dev',
+    DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+  });
+  dev.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+    ECSServices: [
+      {
+        ClusterName: ref('PlatformOrderBrokerCluster'),
+        ServiceName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformOrderBrokerService'), 'Name'] },
+      },
+    ],
+  });
+});
+
+test('production traffic routes through the production listener, test traffic through the 9090 listener', () => {
+  dev.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+    LoadBalancerInfo: {
+      TargetGroupPairInfoList: [
+        {
+          ProdTrafficRoute: { ListenerArns: [ref('PlatformLoadBalancingAlbProductionListener')] },
+          TestTrafficRoute: { ListenerArns: [ref('PlatformLoadBalancingAlbTestListener')] },
+          TargetGroups: [
+            {
+              Name: {
+                'Fn::GetAtt': [
+                  Match.stringLikeRegexp('^PlatformLoadBalancingBlueTargetGroup'),
+                  'TargetGroupName',
+                ],
+              },
+            },
+            {
+              Name: {
+                'Fn::GetAtt': [
+                  Match.stringLikeRegexp('^PlatformLoadBalancingGreenTargetGroup'),
+                  'TargetGroupName',
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    },
+  });
+});
+
+test('traffic shifts as a 10% canary for 5 minutes, never all at once', () => {
+  dev.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
+    ComputePlatform: 'ECS',
+    TrafficRoutingConfig: {
+      Type: 'TimeBasedCanary',
+      TimeBasedCanary: { CanaryPercentage: 10, CanaryInterval: 5 },
+    },
+  });
+  expect(deploymentGroup(dev).DeploymentConfigName).toEqual({
+    Ref: expect.stringMatching(/^PlatformBlueGreenCanary/),
+  });
+});
+
+test('blue stays alive for the bake window after the shift so an alarm can still roll back', () => {
+  expect(deploymentGroup(dev).BlueGreenDeploymentConfiguration).toEqual({
+    DeploymentReadyOption: { ActionOnTimeout: 'CONTINUE_DEPLOYMENT', WaitTimeInMinutes: 0 },
+    TerminateBlueInstancesOnDeploymentSuccess: { Action: 'TERMINATE', TerminationWaitTimeInMinutes: 10 },
+  });
+});
+
+test('a deployment rolls back automatically on failure, on stop and on alarm', () => {
+  expect(deploymentGroup(dev).AutoRollbackConfiguration).toEqual({
+    Enabled: true,
+    Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+  });
+});
+
+test('5xx and unhealthy-host alarms on both target groups are wired for rollback', () => {
+  const config = deploymentGroup(dev).AlarmConfiguration;
+  expect(config.Enabled).toBe(true);
+  expect(config.Alarms.map((a: any) => a.Name.Ref.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+    'PlatformBlueGreenBlueTarget5xx',
+    'PlatformBlueGreenBlueUnhealthyHosts',
+    'PlatformBlueGreenGreenTarget5xx',
+    'PlatformBlueGreenGreenUnhealthyHosts',
+  ]);
+  expect(config.IgnorePollAlarmFailure).toBeUndefined();
+});
+
+test.each([
+  ['Green', 'HTTPCode_Target_5XX_Count', 'Sum', 5],
+  ['Green', 'UnHealthyHostCount', 'Maximum', 1],
+  ['Blue', 'HTTPCode_Target_5XX_Count', 'Sum', 5],
+  ['Blue', 'UnHealthyHostCount', 'Maximum', 1],
+])(
+  'the %s target group alarm on %s fires within two one-minute periods',
+  (color, metricName, statistic, threshold) => {
+    dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: metricName,
+      Statistic: statistic,
+      Threshold: threshold,
+      Period: 60,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      Dimensions: Match.arrayWith([
+        {
+          Name: 'TargetGroup',
+          Value: {
+            'Fn::GetAtt': [
+              Match.stringLikeRegexp(`^PlatformLoadBalancing${color}TargetGroup`),
+              'TargetGroupFullName',
+            ],
+          },
+        },
+      ]),
+    });
+  },
+);
+
+test('the canary and bake window follow the configuration', () => {
+  const template = synthTemplate({ canaryPercent: '20', canaryMinutes: '2', terminationWaitMinutes: '30' });
+  template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
+    TrafficRoutingConfig: { TimeBasedCanary: { CanaryPercentage: 20, CanaryInterval: 2 } },
+  });
+  expect(
+    deploymentGroup(template).BlueGreenDeploymentConfiguration.TerminateBlueInstancesOnDeploymentSuccess,
+  ).toEqual({
+    Action: 'TERMINATE',
+    TerminationWaitTimeInMinutes: 30,
+  });
+});

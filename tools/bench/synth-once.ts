@@ -1,0 +1,106 @@
+/**
+ * One measured synth, run by scripts/bench.ts in a fresh process: builds the app with or without the
+ * compliance gate, synthesizes it into a temporary directory and prints one JSON line with the timings.
+ *
+ *   tsx tools/bench/synth-once.ts --gate on|off --profile dev
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { CloudFormationValidatePlugin, type IPolicyValidationPlugin } from 'aws-cdk-lib';
+import { createApp } from '../../lib/app';
+import { cdkJsonContext } from '../plan/synth';
+
+/** What a run prints (one JSON line on stdout). */
+export interface SynthRun {
+  readonly gate: boolean;
+  readonly profile: string;
+  /** Node start, tsx and module loading, before the app is built (not part of the comparison). */
+  readonly loadMs: number;
+  /** createApp: configuration, constructs, Aspects registered. */
+  readonly constructMs: number;
+  /** app.synth(): Aspects, synthesis and every validation plugin. */
+  readonly synthMs: number;
+  /** constructMs + synthMs: the figure the benchmark compares. */
+  readonly totalMs: number;
+  /**
+   * Where synth() spends its time on the main thread (ms): `aspects+templates` until CDK asks the first
+   * validation plugin, then each plugin's `validate()` (for the off-thread layers, the time spent waiting for
+   * them), then `report` (CDK writing the validation report).
+   */
+  readonly phases: Record<string, number>;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function main(): void {
+  const loadMs = performance.now();
+  const gateArg = arg('--gate');
+  if (gateArg !== 'on' && gateArg !== 'off') {
+    throw new Error(`--gate = ${JSON.stringify(gateArg ?? null)}: expected on or off`);
+  }
+  const profile = arg('--profile') ?? 'dev';
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderbroker-bench-'));
+  try {
+    const t0 = performance.now();
+    const { app } = createApp({
+      context: { ...cdkJsonContext(), profile },
+      outdir,
+      complianceGate: gateArg === 'on',
+    });
+    const t1 = performance.now();
+    const pluginMs: Record<string, number> = {};
+    let firstPlugin: number | undefined;
+    let lastPlugin: number | undefined;
+    // Timing only: each plugin's validate() is measured, its result passed through untouched. The plugins the
+    // gate registers, then the CloudFormation linter that aws-cdk-lib appends itself (one shared instance).
+    const plugins = [
+      ...(app as unknown as { _validationPlugins: IPolicyValidationPlugin[] })._validationPlugins,
+      ...(gateArg === 'on'
+        ? [
+            (
+              CloudFormationValidatePlugin as unknown as { _singletonInstance(): IPolicyValidationPlugin }
+            )._singletonInstance(),
+          ]
+        : []),
+    ];
+    for (const plugin of plugins) {
+      const validate = plugin.validate.bind(plugin);
+      plugin.validate = (context) => {
+        const start = performance.now();
+        firstPlugin ??= start;
+        try {
+          return validate(context);
+        } finally {
+          lastPlugin = performance.now();
+          pluginMs[`plugin ${plugin.name}`] = Math.round(lastPlugin - start);
+        }
+      };
+    }
+    app.synth();
+    const t2 = performance.now();
+    const phases: Record<string, number> = {
+      'aspects+templates': Math.round((firstPlugin ?? t2) - t1),
+      ...pluginMs,
+      ...(lastPlugin === undefined ? {} : { report: Math.round(t2 - lastPlugin) }),
+    };
+    const run: SynthRun = {
+      gate: gateArg === 'on',
+      profile,
+      loadMs: Math.round(loadMs),
+      constructMs: Math.round(t1 - t0),
+      synthMs: Math.round(t2 - t1),
+      totalMs: Math.round(t2 - t0),
+      phases,
+    };
+    process.stdout.write(`${JSON.stringify(run)}\n`);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+main();
