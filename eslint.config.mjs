@@ -33,6 +33,42 @@ export default tseslint.config(
       ],
     },
   },
+  // Import boundaries: lib/ (what `cdk synth` runs), bin/, aspects/ and lambda/ never import the tools, the CLIs or
+  // the tests; tools/ (libraries) never import a CLI or a test. docs/layout.md describes the layout.
+  {
+    files: ['lib/**/*.ts', 'bin/**/*.ts', 'aspects/**/*.ts', 'lambda/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/tools', '**/tools/**', '**/scripts', '**/scripts/**', '**/test/**'],
+              message:
+                'lib/, bin/, aspects/ and lambda/ are what synth runs: they must not import tools, CLIs or tests.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['tools/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/scripts', '**/scripts/**', '**/test/**'],
+              message:
+                'tools/ are libraries: a CLI (scripts/) calls them, never the other way round; no test imports.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Embedded profiles carry example ARNs as configuration values, not as code.
     files: ['lib/config/profiles.ts'],

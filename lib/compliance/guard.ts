@@ -4,7 +4,6 @@ import type {
   IPolicyValidationPlugin,
   PolicyValidationPluginReport,
 } from 'aws-cdk-lib';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CONTROL_TOWER_PLUGIN_NAME, TAP_GUARD_PLUGIN_NAME } from './layers';
@@ -150,77 +149,4 @@ export function guardRuleFiles(dir: string): string[] {
     .filter((f) => f.endsWith('.guard'))
     .sort()
     .map((f) => path.join(dir, f));
-}
-
-/** One Guard rule as the reports show it. */
-export interface GuardRuleInfo {
-  /** File name without `.guard`: what a disabled rule is named by. */
-  readonly file: string;
-  /** The rule name the validation report uses (`ruleName`). */
-  readonly ruleName: string;
-  /** Control ID from the rule's message, e.g. `CT.ELB.PR.1` (Control Tower rules). */
-  readonly control?: string;
-}
-
-/** The rules of every `.guard` file under `dir` (recursively), sorted by file. */
-export function listGuardRules(dir: string): GuardRuleInfo[] {
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory() && entry.name !== 'tests') walk(full);
-      else if (entry.name.endsWith('.guard')) files.push(full);
-    }
-  };
-  walk(dir);
-  return files
-    .map((file) => {
-      const text = fs.readFileSync(file, 'utf8');
-      const ruleName =
-        /^rule\s+([A-Za-z0-9_]+)\s+when\s+is_cfn_template/m.exec(text)?.[1] ??
-        /^rule\s+([A-Za-z0-9_]+)/m.exec(text)?.[1] ??
-        path.basename(file, '.guard');
-      const control = /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(text)?.[1];
-      return { file: path.basename(file, '.guard'), ruleName, control };
-    })
-    .sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
-}
-
-/** The `.guard` rules of `dir` that have no `tests/<rule>_tests.yaml` (cfn-guard test passes them silently). */
-export function missingGuardTests(dir: string = POLICIES_DIR): string[] {
-  return guardRuleFiles(dir)
-    .map((file) => path.basename(file, '.guard'))
-    .filter((rule) => !fs.existsSync(path.join(dir, 'tests', `${rule}_tests.yaml`)));
-}
-
-/** Result of `cfn-guard test` for one rule file. */
-export interface GuardTestRun {
-  readonly rule: string;
-  /** cfn-guard's exit code: 0 when every expectation held. */
-  readonly exitCode: number;
-  readonly output: string;
-}
-
-/** Runs `cfn-guard test` (the bundled binary) for every rule of `dir` against its test file. */
-export function runGuardTests(
-  dir: string = POLICIES_DIR,
-  format: 'single-line-summary' | 'json' | 'junit' = 'single-line-summary',
-): GuardTestRun[] {
-  return guardRuleFiles(dir).map((file) => {
-    const rule = path.basename(file, '.guard');
-    const result = spawnSync(
-      cfnGuardBinary(),
-      [
-        'test',
-        '--rules-file',
-        file,
-        '--test-data',
-        path.join(dir, 'tests', `${rule}_tests.yaml`),
-        '--output-format',
-        format,
-      ],
-      { encoding: 'utf8' },
-    );
-    return { rule, exitCode: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
-  });
 }

@@ -12,7 +12,7 @@ import {
 } from '../compliance/catalog';
 import { LAYERS } from '../../lib/compliance/layers';
 import type { ProfileName } from '../../lib/config/types';
-import { guardTestsJunit } from '../../scripts/guard-tests';
+import { guardTestsJunit } from '../guard-tests/guard-tests';
 import { assemblyProblems, type ProfileAssembly, readAssembly, ReportInputError } from './assembly';
 import { cmp, type Finding, lintFindings, sortFindings, validationFindings } from './findings';
 import { fingerprintSources } from './fingerprint';

@@ -1,11 +1,7 @@
 import { TAP_RULE_IDS } from '../../../aspects';
 import { cloudFormationValidateRules, complianceCatalog } from '../../../tools/compliance/catalog';
-import {
-  CONTROL_TOWER_RULES_DIR,
-  guardRuleFiles,
-  listGuardRules,
-  POLICIES_DIR,
-} from '../../../lib/compliance/guard';
+import { CONTROL_TOWER_RULES_DIR, guardRuleFiles, POLICIES_DIR } from '../../../lib/compliance/guard';
+import { listGuardRules } from '../../../tools/guard-tests/guard-tests';
 import { LAYERS } from '../../../lib/compliance/layers';
 
 describe('the rule catalog the reports count "evaluated" from', () => {

@@ -3,13 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { TAGGABLE_RESOURCE_TYPES } from '../../../aspects/tags/taggable-types';
 import { STATEFUL_RESOURCE_TYPES } from '../../../aspects/data/stateful-types';
+import { guardRuleFiles, POLICIES_DIR } from '../../../lib/compliance/guard';
 import {
-  guardRuleFiles,
   listGuardRules,
   missingGuardTests,
-  POLICIES_DIR,
   runGuardTests,
-} from '../../../lib/compliance/guard';
+  runGuardTestSuite,
+} from '../../../tools/guard-tests/guard-tests';
 import { TASK_ROLE_ALLOWED_ACTIONS } from '../../../lib/constructs/task-role';
 
 const runs = runGuardTests();
@@ -81,6 +81,30 @@ describe('project Guard rules (policies/)', () => {
     const [run] = runGuardTests(dir);
     expect(run.exitCode).not.toBe(0);
     expect(run.output).toContain('FAIL Rules');
+  });
+
+  test('the suite (npm run test:guard) fails on a missing test file and on a failed expectation', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
+    fs.mkdirSync(path.join(dir, 'tests'));
+    fs.copyFileSync(
+      path.join(POLICIES_DIR, 'tap_alarm_actions.guard'),
+      path.join(dir, 'tap_alarm_actions.guard'),
+    );
+    expect(runGuardTestSuite(dir)).toEqual({
+      lines: ['Guard rules without policies/tests/<rule>_tests.yaml: tap_alarm_actions'],
+      exitCode: 1,
+    });
+    const tests = fs.readFileSync(path.join(POLICIES_DIR, 'tests', 'tap_alarm_actions_tests.yaml'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'tests', 'tap_alarm_actions_tests.yaml'), tests);
+    const passing = runGuardTestSuite(dir);
+    expect(passing.exitCode).toBe(0);
+    expect(passing.lines).toEqual(['PASS tap_alarm_actions', 'All Guard rule test files passed.']);
+    const wrong = tests.replace('tap_alarm_actions: PASS', 'tap_alarm_actions: FAIL');
+    fs.writeFileSync(path.join(dir, 'tests', 'tap_alarm_actions_tests.yaml'), wrong);
+    const failing = runGuardTestSuite(dir);
+    expect(failing.exitCode).toBe(1);
+    expect(failing.lines[0]).toBe('FAIL tap_alarm_actions');
+    expect(failing.lines.at(-1)).toBe('1 of Guard rule test files failed.');
   });
 
   test('tap_required_tags checks the same taggable types as the tagging Aspect and TAP-TAG-1', () => {

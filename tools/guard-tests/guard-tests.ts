@@ -1,0 +1,128 @@
+/**
+ * The Guard rule tests (tools only; synthesis runs the rules through the plugins in lib/compliance/guard.ts):
+ * the project rules' listing, `cfn-guard test` of every rule against policies/tests/<rule>_tests.yaml, and the
+ * deterministic JUnit report for reports/. `npm run test:guard` (scripts/guard-tests.ts) is the CLI.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { cfnGuardBinary, guardRuleFiles, POLICIES_DIR } from '../../lib/compliance/guard';
+
+/** One Guard rule as the reports show it. */
+export interface GuardRuleInfo {
+  /** File name without `.guard`: what a disabled rule is named by. */
+  readonly file: string;
+  /** The rule name the validation report uses (`ruleName`). */
+  readonly ruleName: string;
+  /** Control ID from the rule's message, e.g. `CT.ELB.PR.1` (Control Tower rules). */
+  readonly control?: string;
+}
+
+/** The rules of every `.guard` file under `dir` (recursively), sorted by file. */
+export function listGuardRules(dir: string): GuardRuleInfo[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && entry.name !== 'tests') walk(full);
+      else if (entry.name.endsWith('.guard')) files.push(full);
+    }
+  };
+  walk(dir);
+  return files
+    .map((file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      const ruleName =
+        /^rule\s+([A-Za-z0-9_]+)\s+when\s+is_cfn_template/m.exec(text)?.[1] ??
+        /^rule\s+([A-Za-z0-9_]+)/m.exec(text)?.[1] ??
+        path.basename(file, '.guard');
+      const control = /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(text)?.[1];
+      return { file: path.basename(file, '.guard'), ruleName, control };
+    })
+    .sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+}
+
+/** The `.guard` rules of `dir` that have no `tests/<rule>_tests.yaml` (cfn-guard test passes them silently). */
+export function missingGuardTests(dir: string = POLICIES_DIR): string[] {
+  return guardRuleFiles(dir)
+    .map((file) => path.basename(file, '.guard'))
+    .filter((rule) => !fs.existsSync(path.join(dir, 'tests', `${rule}_tests.yaml`)));
+}
+
+/** Result of `cfn-guard test` for one rule file. */
+export interface GuardTestRun {
+  readonly rule: string;
+  /** cfn-guard's exit code: 0 when every expectation held. */
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+/** Runs `cfn-guard test` (the bundled binary) for every rule of `dir` against its test file. */
+export function runGuardTests(
+  dir: string = POLICIES_DIR,
+  format: 'single-line-summary' | 'json' | 'junit' = 'single-line-summary',
+): GuardTestRun[] {
+  return guardRuleFiles(dir).map((file) => {
+    const rule = path.basename(file, '.guard');
+    const result = spawnSync(
+      cfnGuardBinary(),
+      [
+        'test',
+        '--rules-file',
+        file,
+        '--test-data',
+        path.join(dir, 'tests', `${rule}_tests.yaml`),
+        '--output-format',
+        format,
+      ],
+      { encoding: 'utf8' },
+    );
+    return { rule, exitCode: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+  });
+}
+
+/** cfn-guard's JUnit report of `dir`, with the run-dependent `time` attributes removed. */
+export function guardTestsJunit(dir: string = POLICIES_DIR): string {
+  const result = spawnSync(
+    cfnGuardBinary(),
+    ['test', '--dir', '.', '--alphabetical', '--output-format', 'junit'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+    },
+  );
+  return result.stdout.replace(/ time="\d+"/g, '');
+}
+
+/** The outcome of the whole suite: the lines to print and the exit code (0 all passed, 1 otherwise). */
+export interface GuardSuiteResult {
+  readonly lines: string[];
+  readonly exitCode: 0 | 1;
+}
+
+/**
+ * Runs every rule's tests: fails when a rule has no test file (cfn-guard itself passes such a rule) or an
+ * expectation does not hold.
+ */
+export function runGuardTestSuite(dir: string = POLICIES_DIR): GuardSuiteResult {
+  const missing = missingGuardTests(dir);
+  if (missing.length > 0) {
+    return {
+      lines: [`Guard rules without policies/tests/<rule>_tests.yaml: ${missing.join(', ')}`],
+      exitCode: 1,
+    };
+  }
+  const lines: string[] = [];
+  let failed = 0;
+  for (const run of runGuardTests(dir)) {
+    lines.push(`${run.exitCode === 0 ? 'PASS' : 'FAIL'} ${run.rule}`);
+    if (run.exitCode !== 0) {
+      failed++;
+      lines.push(run.output);
+    }
+  }
+  lines.push(
+    `${failed === 0 ? 'All' : `${failed} of`} Guard rule test files ${failed === 0 ? 'passed' : 'failed'}.`,
+  );
+  return { lines, exitCode: failed === 0 ? 0 : 1 };
+}
