@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -165,7 +165,7 @@ export class EcsTradingInfra extends Construct {
       preOpenTasks: props.capacity.preOpenTasks,
       preCloseTasks: props.capacity.preCloseTasks,
       targetCpuPercent: props.capacity.targetCpuPercent,
-      burstTasks: Math.max(1, props.capacity.warmTasks),
+      burstTasks: props.capacity.burstTasks,
       schedule: props.schedule,
     });
 
@@ -187,8 +187,8 @@ export class EcsTradingInfra extends Construct {
       testListener: this.loadBalancing.testListener,
       namePrefix: name,
       canaryPercent: props.deployment.canaryPercent,
-      canaryMinutes: props.deployment.canaryMinutes,
-      terminationWaitMinutes: props.deployment.terminationWaitMinutes,
+      canaryInterval: Duration.minutes(props.deployment.canaryMinutes),
+      terminationWait: Duration.minutes(props.deployment.terminationWaitMinutes),
       alarmAction: this.observability.alarmAction,
     });
 

@@ -2,8 +2,9 @@ import type { IConstruct } from 'constructs';
 import { type RuleInfo, TapRule } from '../rule';
 import { render, resourceOfType } from '../template';
 
-/** The right-sized task CPU: the service averaged 1800 of the 4096 units it used to reserve. */
-export const RIGHT_SIZED_TASK_CPU = 2048;
+import { RIGHT_SIZED_TASK_CPU } from '../../lib/config/constants';
+
+export { RIGHT_SIZED_TASK_CPU };
 
 /** TAP-CAP-5: task definitions reserve no more than the right-sized CPU. */
 export class TaskCpuLimitRule extends TapRule {

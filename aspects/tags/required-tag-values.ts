@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { COST_CENTER_PATTERN } from '../../lib/config/resolve-config';
+import { COST_CENTER_PATTERN } from '../../lib/config/constants';
 import type { RequiredTags } from '../../lib/config/types';
 import { type RuleInfo, TapRule } from '../rule';
 import { resourceTags } from './resource-tags';

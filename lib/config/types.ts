@@ -119,6 +119,11 @@ export interface TapConfig {
     readonly preOpenTasks: number;
     readonly preCloseTasks: number;
     readonly targetCpuPercent: number;
+    /**
+     * Tasks each step of the CPU step-scaling burst adds (twice this above 90%). Derived, not a key:
+     * max(1, warmTasks), the spare tasks once more and at least one.
+     */
+    readonly burstTasks: number;
   };
   /** Scheduled capacity changes, America/New_York, Monday to Friday. */
   readonly schedule: {

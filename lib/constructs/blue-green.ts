@@ -27,10 +27,10 @@ export interface OrderBrokerBlueGreenProps {
   readonly namePrefix: string;
   /** Share of production traffic green receives first. */
   readonly canaryPercent: number;
-  /** Minutes the canary share runs before the rest moves. */
-  readonly canaryMinutes: number;
-  /** Minutes blue stays alive after the full shift (the bake window in which an alarm still rolls back). */
-  readonly terminationWaitMinutes: number;
+  /** How long the canary share runs before the rest moves (whole minutes: CodeDeploy's unit). */
+  readonly canaryInterval: Duration;
+  /** How long blue stays alive after the full shift (the bake window in which an alarm still rolls back). */
+  readonly terminationWait: Duration;
   /** Where every alarm of this construct notifies (the SRE topic). */
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
@@ -41,7 +41,7 @@ export interface OrderBrokerBlueGreenProps {
  * Traffic moves as a time-based canary (never all at once), green is validated through the test listener
  * before any production traffic moves, and the deployment rolls back automatically when it fails, is
  * stopped, or any target-group alarm (5xx or unhealthy hosts, on either color) fires — including during the
- * bake window, because blue is kept alive for `terminationWaitMinutes` after the shift.
+ * bake window, because blue is kept alive for `terminationWait` after the shift.
  */
 export class OrderBrokerBlueGreen extends Construct {
   public readonly application: codedeploy.EcsApplication;
@@ -62,10 +62,10 @@ export class OrderBrokerBlueGreen extends Construct {
       applicationName: props.namePrefix,
     });
     this.deploymentConfig = new codedeploy.EcsDeploymentConfig(this, 'Canary', {
-      deploymentConfigName: `${props.namePrefix}-canary-${props.canaryPercent}pct-${props.canaryMinutes}min`,
+      deploymentConfigName: `${props.namePrefix}-canary-${props.canaryPercent}pct-${props.canaryInterval.toMinutes()}min`,
       trafficRouting: codedeploy.TrafficRouting.timeBasedCanary({
         percentage: props.canaryPercent,
-        interval: Duration.minutes(props.canaryMinutes),
+        interval: props.canaryInterval,
       }),
     });
     this.deploymentGroup = new codedeploy.EcsDeploymentGroup(this, 'DeploymentGroup', {
@@ -79,7 +79,7 @@ export class OrderBrokerBlueGreen extends Construct {
         listener: props.productionListener,
         testListener: props.testListener,
         // At 0 blue is terminated at once and a bake-window alarm has nothing to roll back to.
-        terminationWaitTime: Duration.minutes(props.terminationWaitMinutes),
+        terminationWaitTime: props.terminationWait,
       },
       alarms: this.rollbackAlarms,
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },

@@ -4,9 +4,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-
-/** Port of the CodeDeploy test listener. */
-export const TEST_LISTENER_PORT = 9090;
+import { TEST_LISTENER_PORT } from '../config/constants';
+/** Port of the CodeDeploy test listener (defined in lib/config/constants.ts). */
+export { TEST_LISTENER_PORT };
 
 /** Target-group health check: a task is healthy after HEALTHY_THRESHOLD x INTERVAL seconds (10 s). */
 export const HEALTH_CHECK = {

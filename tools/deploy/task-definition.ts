@@ -1,5 +1,5 @@
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
-import { IMAGE_REF_PATTERN } from '../../lib/config/resolve-config';
+import { IMAGE_REF_PATTERN } from '../../lib/config/constants';
 
 /** Raised for an image reference or task definition the deploy path cannot use. */
 export class TaskDefinitionError extends Error {

@@ -8,7 +8,7 @@ import {
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { DateTime } from 'luxon';
-import { formatTime } from '../../lib/config/resolve-config';
+import { formatTime } from '../../lib/config/clock-time';
 import {
   firstTradingDayAfterNextDstChange,
   isTradingDay,

@@ -28,4 +28,4 @@ export function awsClients(region: string): AwsClients {
   };
 }
 
-export { REGION } from '../../lib/config/resolve-config';
+export { REGION } from '../../lib/config/constants';

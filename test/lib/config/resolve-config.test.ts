@@ -195,7 +195,7 @@ describe('configuration errors name the key, the value and what is allowed', () 
 
   test('a misspelt key', () => {
     expect(problemsFor({ warmTask: '3' })[0]).toMatch(
-      /^warmTask = "3": unknown configuration key; known keys: profile, region, /,
+      /^warmTask = "3": unknown configuration key; did you mean warmTasks\? Known keys: profile, region, /,
     );
   });
 

@@ -140,9 +140,9 @@ test.each([
 );
 
 test('the canary and bake window follow the configuration', () => {
-  const template = synthTemplate({ canaryPercent: '20', canaryMinutes: '2', terminationWaitMinutes: '30' });
+  const template = synthTemplate({ canaryPercent: '20', canaryMinutes: '7', terminationWaitMinutes: '30' });
   template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
-    TrafficRoutingConfig: { TimeBasedCanary: { CanaryPercentage: 20, CanaryInterval: 2 } },
+    TrafficRoutingConfig: { TimeBasedCanary: { CanaryPercentage: 20, CanaryInterval: 7 } },
   });
   expect(
     deploymentGroup(template).BlueGreenDeploymentConfiguration.TerminateBlueInstancesOnDeploymentSuccess,
