@@ -1,4 +1,5 @@
 import { CfnResource, type IAspect, TagManager } from 'aws-cdk-lib';
+import { compareCodeUnits } from '../lib/order';
 import type { IConstruct } from 'constructs';
 import type { RequiredTags } from '../lib/config/types';
 import { TAGGABLE_RESOURCE_TYPES } from './tags/taggable-types';
@@ -50,7 +51,7 @@ export class RequiredTagsAspect implements IAspect {
     if (isRawCfnResource(node) && TAGGABLE_RESOURCE_TYPES.has(node.cfnResourceType)) {
       const own = rawTags(node).filter((t) => !(t.Key in this.tags));
       const tags = [...own, ...Object.entries(this.tags).map(([Key, Value]) => ({ Key, Value }))];
-      tags.sort((a, b) => a.Key.localeCompare(b.Key));
+      tags.sort((a, b) => compareCodeUnits(a.Key, b.Key));
       node.addPropertyOverride('Tags', tags);
     }
   }

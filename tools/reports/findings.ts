@@ -1,4 +1,5 @@
 import type * as sarif from 'sarif';
+import { compareCodeUnits } from '../../lib/order';
 import type { RegisterRow } from '../../lib/compliance/acknowledgements';
 import { LAYERS, type LayerId, layerOrder } from '../../lib/compliance/layers';
 
@@ -225,12 +226,8 @@ export function lintFindings(
   return findings;
 }
 
-/** Code-unit order: the same on every machine and locale (`localeCompare` is not). */
-export function cmp(a: string | undefined, b: string | undefined): number {
-  const x = a ?? '';
-  const y = b ?? '';
-  return x < y ? -1 : x > y ? 1 : 0;
-}
+/** Code-unit order: the project's one ordering function (lib/order.ts), under the name the reports use. */
+export const cmp = compareCodeUnits;
 
 
 /** Report order of two findings: layer (as LAYERS), rule, construct path, logical ID, message. */

@@ -76,3 +76,29 @@ export function stringOption(
   if (raw === true) throw new UsageError(`--${key} needs a value`);
   return raw ?? fallback;
 }
+
+/**
+ * The `--profiles a,b` option (the one validator every CLI uses): a non-empty comma-separated subset of `known`,
+ * or all of `known` when absent. The error names the option, the value and what is allowed.
+ */
+export function profilesOption(options: ParsedArgs['options'], known: readonly string[]): string[] {
+  const raw = stringOption(options, 'profiles');
+  if (raw === undefined) return [...known];
+  const profiles = raw.split(',').map((p) => p.trim());
+  if (profiles.length === 0 || profiles.some((p) => !known.includes(p))) {
+    throw new UsageError(
+      `--profiles = ${JSON.stringify(raw)}: expected a comma-separated subset of ${known.join(', ')}`,
+    );
+  }
+  return profiles;
+}
+
+/** `parsed` unchanged, or a UsageError naming the first positional word (for commands that take only options). */
+export function optionsOnly(parsed: ParsedArgs): ParsedArgs['options'] {
+  if (parsed.positional.length > 0) {
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(parsed.positional[0])}; this command takes only --options`,
+    );
+  }
+  return parsed.options;
+}

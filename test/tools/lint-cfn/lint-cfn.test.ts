@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type * as sarif from 'sarif';
-import { createApp } from '../../lib/app';
-import { listRegister, type RegisterEntry } from '../../lib/compliance/acknowledgements';
+import { createApp } from '../../../lib/app';
+import { listRegister, type RegisterEntry } from '../../../lib/compliance/acknowledgements';
 import {
   CFN_LINT_VERSION,
   EXIT,
@@ -12,9 +12,9 @@ import {
   lintCfn,
   reportLint,
   runCfnLint,
-} from '../../scripts/lint-cfn';
-import { runScript } from '../helpers/gate';
-import { cdkJsonContext } from '../helpers/synth';
+} from '../../../tools/lint-cfn/lint-cfn';
+import { runScript } from '../../helpers/gate';
+import { cdkJsonContext } from '../../helpers/synth';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const quiet = (_line: string): void => undefined;
