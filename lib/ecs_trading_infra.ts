@@ -240,7 +240,7 @@ export class EcsTradingInfra extends Construct {
       TradesStreamName: props.tradesStream.streamName,
       ContainerName: CONTAINER_NAME,
       ContainerPort: String(props.service.containerPort),
-      // What a CodeDeploy AppSpec must repeat, or CodeDeploy drops it (read by scripts/deploy).
+      // What a CodeDeploy AppSpec must repeat, or CodeDeploy drops it (read by tools/deploy).
       CapacityProviderStrategy: JSON.stringify(this.orderBroker.capacityProviderStrategy),
       TaskSubnetIds: props.vpc.selectSubnets(props.appSubnets).subnetIds.join(','),
       TaskSecurityGroupIds: this.orderBroker.securityGroup.securityGroupId,

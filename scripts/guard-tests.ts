@@ -10,11 +10,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { guardTestsJunit, runGuardTestSuite } from '../tools/guard-tests/guard-tests';
-import { parseArgs, stringOption } from '../tools/shared/args';
+import { optionsOnly, parseArgs, stringOption } from '../tools/shared/args';
 import { runCli } from '../tools/shared/cli';
 
 function main(argv: string[]): number {
-  const junit = stringOption(parseArgs(argv, ['junit']).options, 'junit');
+  const junit = stringOption(optionsOnly(parseArgs(argv, ['junit'])), 'junit');
   const result = runGuardTestSuite();
   for (const line of result.lines) console.log(line);
   if (junit !== undefined) {

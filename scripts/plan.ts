@@ -23,44 +23,15 @@ import { renderMarkdown } from '../tools/plan/markdown';
 import { PLAN_FILES, buildReport, computeProfilePlan, failingChecks } from '../tools/plan/plan';
 import { ScheduleError } from '../tools/schedule/schedule-expression';
 import { synthesizeStack } from '../tools/plan/synth';
+import { optionsOnly, parseArgs, profilesOption, stringOption } from '../tools/shared/args';
+import { runCli } from '../tools/shared/cli';
 
-class UsageError extends Error {}
-
-interface Options {
-  readonly out: string;
-  readonly profiles: string[];
-}
-
-function parseArgs(argv: string[]): Options {
-  const known = Object.keys(PROFILES);
-  let out = path.join(REPO_ROOT, 'reports');
-  let profiles = known;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if (arg === '--out' && value !== undefined) {
-      out = path.resolve(value);
-      i++;
-    } else if (arg === '--profiles' && value !== undefined) {
-      profiles = value.split(',').map((p) => p.trim());
-      const unknown = profiles.filter((p) => !known.includes(p));
-      if (unknown.length > 0 || profiles.length === 0) {
-        throw new UsageError(
-          `--profiles = ${JSON.stringify(value)}: expected a comma-separated subset of ${known.join(', ')}`,
-        );
-      }
-      i++;
-    } else {
-      throw new UsageError(
-        `unknown argument ${JSON.stringify(arg)}; allowed: --out <dir>, --profiles <${known.join(',')}>`,
-      );
-    }
-  }
-  return { out, profiles };
-}
-
-async function main(): Promise<number> {
-  const options = parseArgs(process.argv.slice(2));
+async function main(argv: string[]): Promise<number> {
+  const parsed = optionsOnly(parseArgs(argv, ['out', 'profiles']));
+  const options = {
+    out: path.resolve(stringOption(parsed, 'out', path.join(REPO_ROOT, 'reports'))!),
+    profiles: profilesOption(parsed, Object.keys(PROFILES)),
+  };
   const assumptions = loadAssumptions();
   const plans = options.profiles.map((profile) => {
     const { stackName, template } = synthesizeStack(profile);
@@ -84,20 +55,4 @@ async function main(): Promise<number> {
   return failing.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (
-      err instanceof UsageError ||
-      err instanceof ConfigError ||
-      err instanceof PlanInputError ||
-      err instanceof ScheduleError ||
-      err instanceof AssumptionsError
-    ) {
-      console.error(`plan: ${err.message}`);
-      process.exit(2);
-    }
-    console.error(err);
-    process.exit(2);
-  },
-);
+runCli('plan', main, [ConfigError, PlanInputError, ScheduleError, AssumptionsError], 2);

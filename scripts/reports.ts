@@ -22,71 +22,29 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PROFILES } from '../lib/config/profiles';
 import { ReportInputError } from '../tools/reports/assembly';
+import { generateReports, reportsVerdict } from '../tools/reports/generate';
+import { optionsOnly, parseArgs, profilesOption, stringOption } from '../tools/shared/args';
+import { runCli } from '../tools/shared/cli';
 import { REPO_ROOT } from '../tools/shared/repo';
-import { generateReports } from '../tools/reports/generate';
 
 function main(argv: string[]): number {
-  const known = Object.keys(PROFILES);
-  let out: string | undefined;
-  let root = REPO_ROOT;
-  let profiles = known;
-  for (let i = 0; i < argv.length; i++) {
-    const value = argv[i + 1];
-    if (argv[i] === '--out' && value !== undefined) {
-      out = path.resolve(value);
-      i++;
-    } else if (argv[i] === '--root' && value !== undefined) {
-      root = path.resolve(value);
-      i++;
-    } else if (argv[i] === '--profiles' && value !== undefined) {
-      profiles = value.split(',').map((p) => p.trim());
-      if (profiles.length === 0 || profiles.some((p) => !known.includes(p))) {
-        console.error(
-          `reports: --profiles = ${JSON.stringify(value)}: expected a comma-separated subset of ${known.join(', ')}`,
-        );
-        return 2;
-      }
-      i++;
-    } else {
-      console.error(
-        `reports: unknown argument ${JSON.stringify(argv[i])}; allowed: --out <dir>, --profiles <${known.join(',')}>, --root <dir>`,
-      );
-      return 2;
-    }
-  }
-
-  let generated;
-  try {
-    generated = generateReports({ root, profiles });
-  } catch (err) {
-    if (err instanceof ReportInputError) {
-      console.error(`reports: ${err.message}`);
-      return 2;
-    }
-    throw err;
-  }
-  out ??= path.join(root, 'reports');
+  const options = optionsOnly(parseArgs(argv, ['out', 'profiles', 'root']));
+  const root = path.resolve(stringOption(options, 'root', REPO_ROOT)!);
+  const profiles = profilesOption(options, Object.keys(PROFILES));
+  const out = path.resolve(stringOption(options, 'out', path.join(root, 'reports'))!);
+  const generated = generateReports({ root, profiles });
   fs.mkdirSync(out, { recursive: true });
   for (const [file, contents] of generated.files) fs.writeFileSync(path.join(out, file), contents);
   const where = path.relative(process.cwd(), out) || '.';
   console.log(`reports: wrote ${[...generated.files.keys()].map((f) => path.join(where, f)).join(', ')}`);
   for (const line of generated.summary) console.log(`reports: ${line}`);
-  const compliance = JSON.parse(generated.files.get('compliance.json')!) as {
-    profiles: Array<{
-      profile: string;
-      summary: { openFindings: { error: number } };
-      unregisteredAcknowledgements: unknown[];
-    }>;
-  };
-  const bad = compliance.profiles.filter(
-    (p) => p.summary.openFindings.error > 0 || p.unregisteredAcknowledgements.length > 0,
-  );
-  for (const p of bad) {
+  const bad = reportsVerdict(generated.files.get('compliance.json')!);
+  for (const profile of bad) {
     console.error(
-      `reports: ${p.profile} has open errors or acknowledgements outside the register (see ${where}/compliance.md)`,
+      `reports: ${profile} has open errors or acknowledgements outside the register (see ${where}/compliance.md)`,
     );
   }
   return bad.length === 0 ? 0 : 1;
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+if (require.main === module) runCli('reports', main, [ReportInputError]);

@@ -216,3 +216,17 @@ export function generateReports(options: GenerateOptions): GeneratedReports {
   );
   return { files, summary };
 }
+
+/** The profiles whose compliance.json shows open errors or acknowledgements outside the register (exit 1). */
+export function reportsVerdict(complianceJson: string): string[] {
+  const compliance = JSON.parse(complianceJson) as {
+    profiles: Array<{
+      profile: string;
+      summary: { openFindings: { error: number } };
+      unregisteredAcknowledgements: unknown[];
+    }>;
+  };
+  return compliance.profiles
+    .filter((p) => p.summary.openFindings.error > 0 || p.unregisteredAcknowledgements.length > 0)
+    .map((p) => p.profile);
+}

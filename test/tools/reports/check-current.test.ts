@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkReportsCurrent, MAX_DIFF_LINES } from '../../../scripts/check-reports-current';
+import { checkReportsCurrent, MAX_DIFF_LINES } from '../../../tools/reports/check-current';
 
 function repo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-check-'));
