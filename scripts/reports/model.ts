@@ -253,8 +253,11 @@ export function profileResult(inputs: ProfileInputs): ProfileResult {
       constructPath: row.constructPath,
       reason: row.reason,
       owner: row.owner,
+      approvedBy: row.approvedBy,
+      reference: row.reference,
       expires: row.expires,
       controls: row.controls,
+      accepts: row.accepts,
       suppressedFindings: matched.length,
       resources: resourcesOf(matched),
     };
