@@ -162,7 +162,7 @@ export function generateReports(options: GenerateOptions): GeneratedReports {
       report: 'reports/compliance.md',
       gate: 'docs/compliance-gate.md',
       decisions: 'docs/decisions.md',
-      register: 'lib/compliance/acknowledgements.ts',
+      register: 'lib/compliance/register/entries.ts',
     },
     definitions: DEFINITIONS,
     tools,

@@ -230,7 +230,7 @@ export function renderMarkdown(report: ComplianceReport, tags: TagInventory, dec
     'This report covers the AWS infrastructure of the OrderBroker trading service (ECS Fargate, us-east-2) as its',
     'AWS CDK application synthesizes it, for every deployment profile. It is generated from the synthesized',
     'CloudFormation templates and the compliance gate\'s validation reports (`npm run synth:all`), the cfn-lint run',
-    '(`npm run lint:cfn`) and the register of accepted findings (`lib/compliance/acknowledgements.ts`), and is',
+    '(`npm run lint:cfn`) and the register of accepted findings (`lib/compliance/register/entries.ts`), and is',
     'regenerated and checked by CI on every change.',
     '',
     '## How to read it',

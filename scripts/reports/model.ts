@@ -16,7 +16,7 @@ export const DEFINITIONS = {
   failed:
     'Rules with at least one finding that is not acknowledged. An unacknowledged error stops synthesis, so in a committed report these can only be warnings.',
   acknowledged:
-    'Rules whose every finding is acknowledged: accepted in the register (lib/compliance/acknowledgements.ts) with a reason, an owner and an expiry date, or by aws-cdk-lib on its own constructs.',
+    'Rules whose every finding is acknowledged: accepted in the register (lib/compliance/register/entries.ts) with a reason, an owner and an expiry date, or by aws-cdk-lib on its own constructs.',
 } as const;
 
 /** One rule that reported something on a profile. */

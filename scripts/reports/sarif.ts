@@ -7,7 +7,7 @@ import type { SourceLocation } from './locations';
 import type { ToolVersion } from './model';
 
 /** The register file, where every acknowledgement's suppression is declared. */
-export const REGISTER_FILE = 'lib/compliance/acknowledgements.ts';
+export const REGISTER_FILE = 'lib/compliance/register/entries.ts';
 
 /** Inputs of {@link renderSarif}. */
 export interface SarifInputs {
