@@ -57,12 +57,16 @@ function breakBinding(resource: CfnResource, binding: Binding): void {
 
 describe('bound register entries block a new violation on their resource (dev, one gated synth)', () => {
   const bound: RegisterEntry[] = entriesFor(REGISTER, 'dev').filter((e) => e.accepts?.length);
-  const broken = new Set<CfnResource>();
+  const broken = new Map<CfnResource, Set<string>>();
   const { tap, report, error } = synthWithGate({ profile: 'dev' }, {}, (t) => {
     for (const entry of bound) {
+      // Several entries on one resource: break each entry's first binding once (overrides accumulate).
       const resource = resourceOf(findConstruct(t.stack, entry.path)!)!;
-      if (broken.has(resource)) continue;
-      broken.add(resource);
+      const done = broken.get(resource) ?? new Set<string>();
+      broken.set(resource, done);
+      const key = JSON.stringify(entry.accepts![0]);
+      if (done.has(key)) continue;
+      done.add(key);
       breakBinding(resource, entry.accepts![0]);
     }
   });
