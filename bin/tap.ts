@@ -19,12 +19,13 @@ try {
 }
 
 // Synthesize here (not at exit) so the gate can say what it did after the CDK's own validation report.
-let failure: unknown;
+// The CDK prints its validation report itself; outside the CLI it then throws "Validation failed".
+let failure: Error | undefined;
 try {
   tap.app.synth();
 } catch (err) {
-  failure = err;
+  failure = err instanceof Error ? err : new Error(String(err));
 }
 const { failed } = reportGate(tap, (line) => console.error(line));
 if (failed || failure) process.exitCode = 1;
-if (failure && !(failure instanceof Error && /Validation failed/i.test(failure.message))) throw failure;
+if (failure && !/Validation failed/i.test(failure.message)) throw failure;
