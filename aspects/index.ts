@@ -1,5 +1,5 @@
 import { AspectPriority } from 'aws-cdk-lib';
-import type { RegisterEntry } from '../lib/compliance/acknowledgements';
+import type { LibraryAcknowledgement, RegisterEntry } from '../lib/compliance/register/types';
 import type { ProfileName, RequiredTags } from '../lib/config/types';
 import { AlarmActionsRule } from './alarms/alarm-actions';
 import { DeploymentRollbackRule } from './alarms/deployment-rollback';
@@ -14,7 +14,9 @@ import { DeletionProtectionRule } from './data/deletion-protection';
 import { EncryptionAtRestRule } from './data/encryption-at-rest';
 import { LogRetentionRule } from './data/log-retention';
 import { StatefulRetentionRule } from './data/stateful-retention';
+import { AcknowledgementBindingRule } from './exemptions/acknowledgement-binding';
 import { AcknowledgementExpiredRule } from './exemptions/acknowledgement-expired';
+import { AcknowledgementOutsideRegisterRule } from './exemptions/acknowledgement-outside-register';
 import { AcknowledgementUnmatchedRule } from './exemptions/acknowledgement-unmatched';
 import { ManagedPolicyAllowListRule } from './iam/managed-policy-allow-list';
 import { NoWildcardActionsRule } from './iam/no-wildcard-actions';
@@ -55,13 +57,29 @@ export interface TapRulesOptions {
   /** The compliance register and the day it is evaluated on. */
   readonly register: readonly RegisterEntry[];
   readonly today: Date;
+  /**
+   * Acknowledgements aws-cdk-lib records on its own constructs (allowed outside the register, TAP-EXC-4).
+   *
+   * @default - none
+   */
+  readonly libraryAcknowledgements?: readonly LibraryAcknowledgement[];
 }
 
-/** Every project rule, in report order. {@link TAP_RULE_IDS} lists their IDs. */
+/**
+ * Every project rule, in report order. {@link TAP_RULE_IDS} lists their IDs. TAP-EXC-3 comes first: it applies the
+ * register (on the stack, before any rule reads an exemption on a construct below it).
+ */
 export function createTapRules(options: TapRulesOptions): TapRule[] {
   return [
+    new AcknowledgementBindingRule(options.register, options.profile, options.today),
     new AcknowledgementExpiredRule(options.register, options.profile, options.today),
     new AcknowledgementUnmatchedRule(options.register, options.profile, options.today),
+    new AcknowledgementOutsideRegisterRule(
+      options.register,
+      options.profile,
+      options.today,
+      options.libraryAcknowledgements ?? [],
+    ),
     new RequiredTagsPresentRule(),
     new RequiredTagValuesRule(options.tags),
     new NoWildcardActionsRule(),

@@ -1,5 +1,6 @@
 import { Annotations, type IAspect, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { tapAcknowledgementId } from '../lib/compliance/layers';
 
 /** Areas of the project rules: the middle part of `TAP-<AREA>-<n>`. */
 export type RuleArea = 'TAG' | 'IAM' | 'ALM' | 'CAP' | 'DAT' | 'NET' | 'EXC';
@@ -19,16 +20,8 @@ export interface RuleInfo {
   readonly level: 'error' | 'warning';
 }
 
-/**
- * Namespace of findings reported through `Validations.of(node).addError/addWarning`: the validation report
- * lists them under the `Construct Annotations` plugin as `Annotation::<ruleId>`.
- */
-export const ANNOTATION_NAMESPACE = 'Annotation';
-
-/** The acknowledgement ID of a project rule, as it appears in `suppressedViolations` of the report. */
-export function tapAcknowledgementId(ruleId: string): string {
-  return `${ANNOTATION_NAMESPACE}::${ruleId}`;
-}
+// The namespace lives with the layers, so the register does not import the rules to restate it.
+export { ANNOTATION_NAMESPACE, tapAcknowledgementId } from '../lib/compliance/layers';
 
 /**
  * A project rule: a READONLY Aspect that reports each non-compliant construct once, with its rule ID, what is

@@ -1,7 +1,9 @@
 import { App, Aspects } from 'aws-cdk-lib';
 import { ASPECT_PRIORITIES } from '../aspects';
 import { RequiredTagsAspect } from '../aspects/required-tags';
-import type { RegisterEntry } from './compliance/acknowledgements';
+import { LIBRARY_ACKNOWLEDGEMENTS, REGISTER } from './compliance/register/entries';
+import type { LibraryAcknowledgement, RegisterEntry } from './compliance/register/types';
+import { complianceToday } from './compliance/today';
 import { applyComplianceGate } from './compliance/gate';
 import { resolveConfig } from './config/resolve-config';
 import type { TapConfig } from './config/types';
@@ -31,13 +33,13 @@ export interface CreateAppOptions {
   /**
    * The register of accepted findings. Tests pass their own to prove the register's behaviour.
    *
-   * @default - REGISTER of lib/compliance/acknowledgements.ts
+   * @default - REGISTER of lib/compliance/register/entries.ts
    */
   readonly register?: readonly RegisterEntry[];
   /**
    * The day the register is evaluated on (expiry). Tests inject it.
    *
-   * @default - today
+   * @default - complianceToday(): TAP_TODAY, or the real date
    */
   readonly today?: Date;
 }
@@ -47,6 +49,12 @@ export interface TapApp {
   readonly app: App;
   readonly stack: TapStack;
   readonly config: TapConfig;
+  /** What the compliance gate evaluated with (absent when the gate is off). */
+  readonly gate?: {
+    readonly register: readonly RegisterEntry[];
+    readonly today: Date;
+    readonly library: readonly LibraryAcknowledgement[];
+  };
 }
 
 /**
@@ -67,8 +75,12 @@ export function createApp(options: CreateAppOptions = {}): TapApp {
   const config = resolveConfig(app.node.getAllContext() as Record<string, unknown>);
   const stack = new TapStack(app, config.stackName, { config });
   Aspects.of(app).add(new RequiredTagsAspect(config.tags), { priority: ASPECT_PRIORITIES.tagging });
-  if (complianceGate) {
-    applyComplianceGate(app, { config, stack, register: options.register, today: options.today });
-  }
-  return { app, stack, config };
+  if (!complianceGate) return { app, stack, config };
+  const gate = {
+    register: options.register ?? REGISTER,
+    today: options.today ?? complianceToday(),
+    library: LIBRARY_ACKNOWLEDGEMENTS,
+  };
+  applyComplianceGate(app, { config, stack, register: gate.register, today: gate.today });
+  return { app, stack, config, gate };
 }

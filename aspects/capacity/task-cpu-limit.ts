@@ -14,7 +14,7 @@ export class TaskCpuLimitRule extends TapRule {
     title: `Task definitions reserve at most ${RIGHT_SIZED_TASK_CPU} CPU units`,
     rationale:
       'The service averaged 1800 of 4096 units; scaling out on more small tasks is cheaper and faster than large ones.',
-    fix: `Keep cpu at ${RIGHT_SIZED_TASK_CPU} and scale out; a measured need for more goes through an exemption in lib/compliance/acknowledgements.ts.`,
+    fix: `Keep cpu at ${RIGHT_SIZED_TASK_CPU} and scale out; a measured need for more goes through an exemption in lib/compliance/register/entries.ts.`,
     level: 'error',
   };
 

@@ -6,8 +6,8 @@ import {
   findConstruct,
   isExpired,
   isoDay,
-  type RegisterEntry,
-} from '../../lib/compliance/acknowledgements';
+} from '../../lib/compliance/register/engine';
+import type { RegisterEntry } from '../../lib/compliance/register/types';
 import type { ProfileName } from '../../lib/config/types';
 import { type RuleInfo, TapRule } from '../rule';
 
@@ -21,7 +21,7 @@ export class AcknowledgementExpiredRule extends TapRule {
     area: 'EXC',
     title: 'No acknowledgement, exemption or disabled rule in the register is past its expiry date',
     rationale: 'Accepted risks are re-reviewed on a date; an expired one must not keep silencing a finding.',
-    fix: 'Fix the finding and delete the entry in lib/compliance/acknowledgements.ts, or have its owner renew it with a current reason and a new expiry date.',
+    fix: 'Fix the finding and delete the entry in lib/compliance/register/entries.ts, or have its owner renew it with a current reason and a new expiry date.',
     level: 'error',
   };
 

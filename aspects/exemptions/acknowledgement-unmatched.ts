@@ -1,12 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import {
-  describeEntry,
-  entriesFor,
-  findConstruct,
-  isExpired,
-  type RegisterEntry,
-} from '../../lib/compliance/acknowledgements';
+import { describeEntry, entriesFor, findConstruct, isExpired } from '../../lib/compliance/register/engine';
+import type { RegisterEntry } from '../../lib/compliance/register/types';
 import type { ProfileName } from '../../lib/config/types';
 import { type RuleInfo, TapRule } from '../rule';
 
@@ -22,7 +17,7 @@ export class AcknowledgementUnmatchedRule extends TapRule {
     title: 'Every register entry names a construct that exists',
     rationale:
       'A stale entry hides nothing today but would silently cover a new construct created at that path later.',
-    fix: 'Correct the path in lib/compliance/acknowledgements.ts, restrict the entry with profiles, or delete it.',
+    fix: 'Correct the path in lib/compliance/register/entries.ts, restrict the entry with profiles, or delete it.',
     level: 'warning',
   };
 

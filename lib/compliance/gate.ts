@@ -6,14 +6,15 @@ import { APP_METRICS } from '../constructs/observability';
 import type { TapConfig } from '../config/types';
 import type { TapStack } from '../tap-stack';
 import {
-  applyAcknowledgements,
   disabledControlTowerRules,
-  REGISTER,
   RegisterError,
   registerStructureProblems,
-  type RegisterEntry,
-} from './acknowledgements';
+  scopeProblems,
+} from './register/engine';
+import { LIBRARY_ACKNOWLEDGEMENTS, REGISTER } from './register/entries';
+import type { RegisterEntry } from './register/types';
 import { controlTowerPlugin, tapGuardPlugin } from './guard';
+import { complianceToday } from './today';
 
 /** Feature flags the gate depends on; synthesis refuses to run the gate without them. */
 export const REQUIRED_FEATURE_FLAGS: Readonly<Record<string, string>> = {
@@ -37,7 +38,7 @@ export interface ComplianceGateOptions {
   /**
    * The day acknowledgements are evaluated on.
    *
-   * @default - today
+   * @default - complianceToday(): TAP_TODAY, or the real date
    */
   readonly today?: Date;
 }
@@ -45,7 +46,8 @@ export interface ComplianceGateOptions {
 /**
  * Registers every layer of the compliance gate on the app:
  *
- * 1. the register's acknowledgements, on their constructs;
+ * 1. the register: entries are checked now (shape, scope: one resource or one L2 construct), then applied on their
+ *    constructs by TAP-EXC-3 when their resource still matches what they accept;
  * 2. the project rules as READONLY Aspects (after the MUTATING tagging Aspect), area by area;
  * 3. cdk-nag AwsSolutions, NIST 800-53 rev 5 and PCI DSS 3.2.1;
  * 4. cfn-guard with the Control Tower proactive controls and with `policies/`, every finding an error;
@@ -59,7 +61,7 @@ export interface ComplianceGateOptions {
 export function applyComplianceGate(app: App, options: ComplianceGateOptions): void {
   const { config, stack } = options;
   const register = options.register ?? REGISTER;
-  const today = options.today ?? new Date();
+  const today = options.today ?? complianceToday();
 
   const flags = Object.entries(REQUIRED_FEATURE_FLAGS).filter(
     ([flag]) => app.node.tryGetContext(flag) !== true,
@@ -70,10 +72,11 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
         flags.map(([flag, why]) => `  - ${flag}: ${why}`).join('\n'),
     );
   }
-  const problems = registerStructureProblems(register, today);
+  const problems = [
+    ...registerStructureProblems(register, today),
+    ...scopeProblems(stack, register, config.profile),
+  ];
   if (problems.length > 0) throw new RegisterError(problems);
-
-  applyAcknowledgements(stack, register, config.profile, today);
 
   const rules = createTapRules({
     profile: config.profile,
@@ -89,6 +92,7 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
     ],
     register,
     today,
+    libraryAcknowledgements: LIBRARY_ACKNOWLEDGEMENTS,
   });
   for (const rule of rules) Aspects.of(app).add(rule, { priority: ASPECT_PRIORITIES[rule.info.area] });
 

@@ -150,3 +150,37 @@ export function guardRuleFiles(dir: string): string[] {
     .sort()
     .map((f) => path.join(dir, f));
 }
+
+/** One Guard rule as the reports show it. */
+export interface GuardRuleInfo {
+  /** File name without `.guard`: what a disabled rule is named by. */
+  readonly file: string;
+  /** The rule name the validation report uses (`ruleName`). */
+  readonly ruleName: string;
+  /** Control ID from the rule's message, e.g. `CT.ELB.PR.1` (Control Tower rules). */
+  readonly control?: string;
+}
+
+/** The rules of every `.guard` file under `dir` (recursively), sorted by file. */
+export function listGuardRules(dir: string): GuardRuleInfo[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && entry.name !== 'tests') walk(full);
+      else if (entry.name.endsWith('.guard')) files.push(full);
+    }
+  };
+  walk(dir);
+  return files
+    .map((file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      const ruleName =
+        /^rule\s+([A-Za-z0-9_]+)\s+when\s+is_cfn_template/m.exec(text)?.[1] ??
+        /^rule\s+([A-Za-z0-9_]+)/m.exec(text)?.[1] ??
+        path.basename(file, '.guard');
+      const control = /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(text)?.[1];
+      return { file: path.basename(file, '.guard'), ruleName, control };
+    })
+    .sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+}

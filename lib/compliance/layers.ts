@@ -25,6 +25,18 @@ export interface Layer {
   readonly namespace: string;
 }
 
+/**
+ * Namespace of findings reported through `Validations.of(node).addError/addWarning` (the project rules): the
+ * validation report lists them under the `Construct Annotations` plugin as `Annotation::<ruleId>`. Defined here,
+ * once, for both the rules (aspects/) and the register (lib/compliance/register/).
+ */
+export const ANNOTATION_NAMESPACE = 'Annotation';
+
+/** The acknowledgement ID of a project rule, as it appears in `suppressedViolations` of the report. */
+export function tapAcknowledgementId(ruleId: string): string {
+  return `${ANNOTATION_NAMESPACE}::${ruleId}`;
+}
+
 /** Name of the wrapped cfn-guard plugin that runs the Control Tower proactive controls. */
 export const CONTROL_TOWER_PLUGIN_NAME = 'cfn-guard-control-tower';
 /** Name of the wrapped cfn-guard plugin that runs our rules in `policies/`. */
@@ -36,7 +48,7 @@ export const LAYERS: readonly Layer[] = [
     id: 'tap',
     title: 'Project rules (READONLY Aspects, aspects/)',
     pluginName: 'Construct Annotations',
-    namespace: 'Annotation',
+    namespace: ANNOTATION_NAMESPACE,
   },
   {
     id: 'cdk-nag-aws-solutions',
@@ -87,6 +99,11 @@ export function layer(id: LayerId): Layer {
   const found = LAYERS.find((l) => l.id === id);
   if (!found) throw new Error(`Unknown compliance layer "${id}"`);
   return found;
+}
+
+/** The layer whose findings the validation report lists under `pluginName`. */
+export function layerByPluginName(pluginName: string): Layer | undefined {
+  return LAYERS.find((l) => l.pluginName === pluginName);
 }
 
 /** Position of a layer in {@link LAYERS}: the order of every report. */

@@ -7,8 +7,10 @@ const ASPECTS_DIR = path.join(__dirname, '..', '..', 'aspects');
 
 test('the project rules are exactly these IDs, in this order (a rule cannot silently drop out)', () => {
   expect(TAP_RULE_IDS).toEqual([
+    'TAP-EXC-3',
     'TAP-EXC-1',
     'TAP-EXC-2',
+    'TAP-EXC-4',
     'TAP-TAG-1',
     'TAP-TAG-2',
     'TAP-IAM-1',

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { listRegister, type RegisterEntry, type RegisterRow } from '../../lib/compliance/acknowledgements';
-import type { LayerCatalog } from '../../tools/compliance/catalog';
+import type { LayerCatalog } from '../../lib/compliance/catalog';
 import { layer } from '../../lib/compliance/layers';
 import { fingerprintSources, SYNTH_STAMP, sha256File, synthArgs } from '../../tools/reports/fingerprint';
 import type { GenerateOptions } from '../../tools/reports/generate';
@@ -19,6 +19,8 @@ export const FIXTURE_REGISTER: RegisterEntry[] = [
     path: 'Service/Role/DefaultPolicy',
     reason: 'Fixture: the only Resource * statement is an action without resource-level permissions.',
     owner: 'platform-team',
+    approvedBy: 'a.reviewer',
+    reference: 'SEC-1001',
     expires: '2099-01-31',
     controls: ['NIST AC-6'],
   },
@@ -29,6 +31,8 @@ export const FIXTURE_REGISTER: RegisterEntry[] = [
     reason:
       'Fixture: a load test needs 4096 CPU units for one week; the gate | pipes and *stars* stay literal.',
     owner: 'sre-team',
+    approvedBy: 'a.reviewer',
+    reference: 'SEC-1001',
     expires: '2099-02-28',
   },
   {
@@ -37,6 +41,8 @@ export const FIXTURE_REGISTER: RegisterEntry[] = [
     path: 'Service',
     reason: 'Fixture: cfn-lint schema lags the CloudFormation registry for Tags on this type.',
     owner: 'platform-team',
+    approvedBy: 'a.reviewer',
+    reference: 'SEC-1001',
     expires: '2099-01-01',
   },
   {
@@ -46,6 +52,8 @@ export const FIXTURE_REGISTER: RegisterEntry[] = [
     profiles: ['prod'],
     reason: 'Fixture: applies to prod only and matches nothing there (shown with no finding).',
     owner: 'security-engineering',
+    approvedBy: 'a.reviewer',
+    reference: 'SEC-1001',
     expires: '2099-03-31',
   },
   {
@@ -55,6 +63,8 @@ export const FIXTURE_REGISTER: RegisterEntry[] = [
     disable: true,
     reason: 'Fixture: disabled Control Tower rule, listed with its justification in the reports.',
     owner: 'security-engineering',
+    approvedBy: 'a.reviewer',
+    reference: 'SEC-1001',
     expires: '2099-04-30',
   },
 ];

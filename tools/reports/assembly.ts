@@ -76,6 +76,8 @@ export interface ProfileAssembly extends Omit<StackArtifact, 'templatePath'> {
   readonly templateText: string;
   readonly resources: Readonly<Record<string, TemplateResource>>;
   readonly validationReport: ValidationReport;
+  /** The day the gate evaluated the register on (`compliance-gate.json`), null when the assembly has no record. */
+  readonly gateToday: string | null;
 }
 
 /** cdk.out is missing, incomplete, or does not describe the current tree. */
@@ -206,6 +208,9 @@ export function readAssembly(root: string, profile: string): ProfileAssembly {
     pathByLogicalId,
     creationStacks,
     validationReport: readJson<ValidationReport>(path.join(dir, 'validation-report.json')),
+    gateToday: fs.existsSync(path.join(dir, 'compliance-gate.json'))
+      ? (readJson<{ today?: string }>(path.join(dir, 'compliance-gate.json')).today ?? null)
+      : null,
   };
 }
 

@@ -9,7 +9,7 @@ import {
   cloudFormationValidateRules,
   complianceCatalog,
   type LayerCatalog,
-} from '../compliance/catalog';
+} from '../../lib/compliance/catalog';
 import { LAYERS } from '../../lib/compliance/layers';
 import type { ProfileName } from '../../lib/config/types';
 import { guardTestsJunit } from '../guard-tests/guard-tests';
@@ -162,7 +162,7 @@ export function generateReports(options: GenerateOptions): GeneratedReports {
       report: 'reports/compliance.md',
       gate: 'docs/compliance-gate.md',
       decisions: 'docs/decisions.md',
-      register: 'lib/compliance/acknowledgements.ts',
+      register: 'lib/compliance/register/entries.ts',
     },
     definitions: DEFINITIONS,
     tools,

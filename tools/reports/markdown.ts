@@ -105,15 +105,28 @@ function resourcesCell(entry: AcknowledgementResult): string {
 
 function registerTable(entries: readonly AcknowledgementResult[]): string[] {
   return table(
-    ['Kind', 'Layer', 'Rule', 'Resource (construct path → logical ID)', 'Reason', 'Owner', 'Expires', 'Controls'],
-    ['l', 'l', 'l', 'l', 'l', 'l', 'l', 'l'],
+    [
+      'Kind',
+      'Layer',
+      'Rule',
+      'Resource (construct path → logical ID)',
+      'Accepts',
+      'Reason',
+      'Owner',
+      'Approved by (ticket)',
+      'Expires',
+      'Controls',
+    ],
+    ['l', 'l', 'l', 'l', 'l', 'l', 'l', 'l', 'l', 'l'],
     entries.map((e) => [
       e.kind,
       cell(LAYERS.find((l) => l.id === e.layer)?.title ?? e.layer),
       code(e.rule),
       resourcesCell(e),
+      e.accepts.length === 0 ? '(unbound)' : e.accepts.map((a) => code(a)).join('<br>'),
       cell(e.reason),
       cell(e.owner),
+      cell(`${e.approvedBy} (${e.reference})`),
       e.expires,
       cell(e.controls.join(', ')),
     ]),
@@ -167,6 +180,23 @@ function profileSection(p: ProfileResult, cfnLintVersion: string): string[] {
     );
   }
 
+  const soon = p.expiringSoon;
+  out.push(
+    `### Register entries expiring within ${soon.withinDays} days`,
+    '',
+    soon.asOf === null
+      ? 'The cloud assembly does not record the day the gate evaluated the register on (no compliance-gate.json).'
+      : `As of ${soon.asOf}, the day the gate evaluated the register on (\`TAP_TODAY\`, docs/register.md). Renewal is a new approval.`,
+    '',
+    ...(soon.entries.length === 0
+      ? ['None.']
+      : table(
+          ['Expires', 'Layer', 'Rule', 'Construct path', 'Owner'],
+          ['l', 'l', 'l', 'l', 'l'],
+          soon.entries.map((e) => [e.expires, e.layer, code(e.rule), code(e.constructPath), cell(e.owner)]),
+        )),
+    '',
+  );
   out.push(
     '### Acknowledgements and exemptions',
     '',
@@ -230,7 +260,7 @@ export function renderMarkdown(report: ComplianceReport, tags: TagInventory, dec
     'This report covers the AWS infrastructure of the OrderBroker trading service (ECS Fargate, us-east-2) as its',
     'AWS CDK application synthesizes it, for every deployment profile. It is generated from the synthesized',
     'CloudFormation templates and the compliance gate\'s validation reports (`npm run synth:all`), the cfn-lint run',
-    '(`npm run lint:cfn`) and the register of accepted findings (`lib/compliance/acknowledgements.ts`), and is',
+    '(`npm run lint:cfn`) and the register of accepted findings (`lib/compliance/register/entries.ts`), and is',
     'regenerated and checked by CI on every change.',
     '',
     '## How to read it',

@@ -1,6 +1,7 @@
 import type { RegisterRow } from '../../lib/compliance/acknowledgements';
-import type { CatalogRule, LayerCatalog } from '../compliance/catalog';
+import type { CatalogRule, LayerCatalog } from '../../lib/compliance/catalog';
 import { LAYERS, type LayerId } from '../../lib/compliance/layers';
+import { addDays, EXPIRY_WARNING_DAYS } from '../../lib/compliance/register/engine';
 import type { ProfileAssembly } from './assembly';
 import { cmp, type Finding, type LibraryAcknowledgement } from './findings';
 import type { TagCoverage } from './tags';
@@ -16,7 +17,7 @@ export const DEFINITIONS = {
   failed:
     'Rules with at least one finding that is not acknowledged. An unacknowledged error stops synthesis, so in a committed report these can only be warnings.',
   acknowledged:
-    'Rules whose every finding is acknowledged: accepted in the register (lib/compliance/acknowledgements.ts) with a reason, an owner and an expiry date, or by aws-cdk-lib on its own constructs.',
+    'Rules whose every finding is acknowledged: accepted in the register (lib/compliance/register/entries.ts) with a reason, an owner and an expiry date, or by aws-cdk-lib on its own constructs.',
 } as const;
 
 /** One rule that reported something on a profile. */
@@ -112,6 +113,18 @@ export interface ProfileResult {
     readonly reason: string;
   }>;
   readonly disabledRules: readonly AcknowledgementResult[];
+  /** Entries expiring within `withinDays` of `asOf`, the day the gate evaluated the register on. */
+  readonly expiringSoon: {
+    readonly asOf: string | null;
+    readonly withinDays: number;
+    readonly entries: ReadonlyArray<{
+      readonly layer: LayerId;
+      readonly rule: string;
+      readonly constructPath: string;
+      readonly owner: string;
+      readonly expires: string;
+    }>;
+  };
   readonly findings: readonly FindingRecord[];
 }
 
@@ -236,6 +249,24 @@ function findingRecord(f: Finding): FindingRecord {
   };
 }
 
+/** The rows expiring within EXPIRY_WARNING_DAYS of the gate's day (none when the assembly did not record it). */
+function expiringSoonOf(register: readonly RegisterRow[], asOf: string | null): ProfileResult['expiringSoon'] {
+  const until = asOf ? addDays(new Date(`${asOf}T00:00:00Z`), EXPIRY_WARNING_DAYS) : undefined;
+  const entries = until
+    ? register
+        .filter((r) => r.expires >= asOf! && r.expires <= until)
+        .map((r) => ({
+          layer: r.layer,
+          rule: r.rule,
+          constructPath: r.constructPath,
+          owner: r.owner,
+          expires: r.expires,
+        }))
+        .sort((a, b) => cmp(a.expires, b.expires) || cmp(a.constructPath, b.constructPath) || cmp(a.rule, b.rule))
+    : [];
+  return { asOf, withinDays: EXPIRY_WARNING_DAYS, entries };
+}
+
 /** The result of one profile: per-layer counts, the register with what each entry suppresses, every finding. */
 export function profileResult(inputs: ProfileInputs): ProfileResult {
   const { assembly, findings } = inputs;
@@ -253,8 +284,11 @@ export function profileResult(inputs: ProfileInputs): ProfileResult {
       constructPath: row.constructPath,
       reason: row.reason,
       owner: row.owner,
+      approvedBy: row.approvedBy,
+      reference: row.reference,
       expires: row.expires,
       controls: row.controls,
+      accepts: row.accepts,
       suppressedFindings: matched.length,
       resources: resourcesOf(matched),
     };
@@ -301,6 +335,7 @@ export function profileResult(inputs: ProfileInputs): ProfileResult {
       (a, b) => cmp(a.acknowledgedId, b.acknowledgedId) || cmp(a.at, b.at),
     ),
     disabledRules: register.filter((r) => r.kind === 'disabled-rule').map(asResult),
+    expiringSoon: expiringSoonOf(register, assembly.gateToday),
     findings: findings.map(findingRecord),
   };
 }

@@ -1,13 +1,13 @@
 import { createHash } from 'crypto';
 import type * as sarif from 'sarif';
-import type { LayerCatalog } from '../compliance/catalog';
+import type { LayerCatalog } from '../../lib/compliance/catalog';
 import { LAYERS } from '../../lib/compliance/layers';
 import { cmp, compareFindings, type Finding, levelOf } from './findings';
 import type { SourceLocation } from './locations';
 import type { ToolVersion } from './model';
 
 /** The register file, where every acknowledgement's suppression is declared. */
-export const REGISTER_FILE = 'lib/compliance/acknowledgements.ts';
+export const REGISTER_FILE = 'lib/compliance/register/entries.ts';
 
 /** Inputs of {@link renderSarif}. */
 export interface SarifInputs {

@@ -38,6 +38,8 @@ test('an exemption from a project rule in the register lands in suppressedViolat
     path: 'Platform/TaskDefinitions/X8664',
     reason: 'Load test LT-2291 measured 3100 CPU units per task on x86 at the close; ARM64 stays at 2048.',
     owner: 'platform-team',
+    approvedBy: 'a.reviewer',
+    reference: 'SEC-1001',
     expires: isoDay(new Date(Date.now() + 60 * 86_400_000)),
   };
   const { report, error } = synthWithGate({}, { register: [...REGISTER, exemption] }, (tap) => {

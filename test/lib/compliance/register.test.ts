@@ -1,5 +1,11 @@
 import {
   acknowledgementId,
+  bindingViolations,
+  describeEntry,
+  expiringSoon,
+  fingerprintOf,
+  mustBeBound,
+  RULES_THAT_MUST_BE_BOUND,
   listRegister,
   MAX_ACKNOWLEDGEMENT_DAYS,
   REGISTER,
@@ -17,7 +23,12 @@ const valid: RegisterEntry = {
   path: 'Platform/TaskDefinitions/Arm64',
   reason: 'The environment holds no secrets: endpoints and flags only; the database uses IAM authentication.',
   owner: 'platform-team',
+  approvedBy: 'a.reviewer',
+  reference: 'SEC-1001',
   expires: '2027-03-31',
+  accepts: [
+    { kind: 'values', property: 'ContainerDefinitions[*].Environment[*].Name', values: ['APP_MODE'] },
+  ],
 };
 const problems = (overrides: Partial<RegisterEntry>) => validateRegister([{ ...valid, ...overrides }], TODAY);
 
@@ -78,12 +89,13 @@ describe('the register', () => {
       rule: 'ct-s3-pr-4',
       path: '*',
       disable: true,
+      accepts: undefined,
     };
     expect(validateRegister([disabled], TODAY)).toEqual([]);
     expect(validateRegister([{ ...disabled, rule: 's3_event_notifications_enabled_check' }], TODAY)).toEqual([
       expect.stringContaining('named by its file'),
     ]);
-    expect(validateRegister([{ ...valid, disable: true, path: '*' }], TODAY)).toEqual([
+    expect(validateRegister([{ ...valid, disable: true, path: '*', accepts: undefined }], TODAY)).toEqual([
       expect.stringContaining('only Control Tower rules can be disabled'),
       expect.stringContaining('named by its file'),
     ]);
@@ -119,6 +131,8 @@ describe('the register', () => {
         pluginName: 'NIST.800.53.R5',
         constructPath: 'OrderBroker-prod/Platform/LoadBalancing/Alb/HttpRedirectListener',
         owner: 'security-engineering',
+        approvedBy: 'security-engineering',
+        reference: 'ISSUE-11',
       }),
     );
     const keys = rows.map((r) => `${r.layer}|${r.rule}|${r.constructPath}`);
@@ -126,6 +140,137 @@ describe('the register', () => {
       JSON.stringify(listRegister({ profile: 'prod', stackName: 'OrderBroker-prod' })),
     );
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  test('rejects an entry without an approver or a ticket, or with a placeholder', () => {
+    expect(problems({ approvedBy: '' })).toEqual([
+      'cdk-nag-aws-solutions AwsSolutions-ECS2 on Platform/TaskDefinitions/Arm64: approvedBy = "": expected the handle of the security reviewer who approved the entry or its renewal (e.g. j.doe)',
+    ]);
+    expect(problems({ reference: 'ticket 12' })).toEqual([
+      expect.stringContaining('reference = "ticket 12": expected the ticket of the approval, e.g. SEC-1234'),
+    ]);
+    expect(problems({ reason: '<why the finding is acceptable, checkable in the template>' })).toEqual([
+      expect.stringContaining('no <placeholder>'),
+    ]);
+  });
+
+  test('every entry of the production register records who approved it and the ticket', () => {
+    for (const entry of REGISTER) {
+      expect({ entry: describeEntry(entry), approvedBy: entry.approvedBy }).toEqual({
+        entry: describeEntry(entry),
+        approvedBy: expect.stringMatching(/^[a-z][a-z0-9.-]{2,}$/),
+      });
+      expect(entry.reference).toMatch(/^[A-Z][A-Z0-9]+-\d+$/);
+    }
+  });
+
+  test('an entry of a rule whose acceptance is a value must say which value (accepts)', () => {
+    expect(problems({ accepts: undefined })).toEqual([
+      'cdk-nag-aws-solutions AwsSolutions-ECS2 on Platform/TaskDefinitions/Arm64: accepts is required for AwsSolutions-ECS2 (say which values are accepted: a value list, a minimum or a fingerprint)',
+    ]);
+    const retention: RegisterEntry = {
+      ...valid,
+      layer: 'control-tower',
+      rule: 'cloudwatch_log_group_retention_period_check',
+      path: 'Network/FlowLogGroup',
+      accepts: undefined,
+    };
+    expect(validateRegister([retention], TODAY)).toEqual([expect.stringContaining('accepts is required')]);
+    // The rules that must be bound, pinned: dropping one from the list is a reviewed change.
+    expect(RULES_THAT_MUST_BE_BOUND.map(String)).toEqual([
+      '/^AwsSolutions-ECS2$/',
+      '/^cloudwatch_log_group_retention_period_check$/',
+      '/-RDSInBackupPlan$/',
+      '/^AwsSolutions-IAM5\\[/',
+      '/-IAMNoInlinePolicy$/',
+      '/^AwsSolutions-IAM4\\[/',
+      '/-ALBWAFEnabled$/',
+      '/-ALBHttpToHttpsRedirection$/',
+      '/^alb_http_to_https_redirection_check$/',
+      '/-ELBv2ACMCertificateRequired$/',
+      '/^AwsSolutions-KDS3$/',
+    ]);
+    const bound = REGISTER.filter(mustBeBound);
+    expect(bound.length).toBeGreaterThan(20);
+    for (const entry of bound)
+      expect({ entry: describeEntry(entry), bound: !!entry.accepts?.length }).toEqual({
+        entry: describeEntry(entry),
+        bound: true,
+      });
+  });
+
+  test('rejects a malformed binding: bad property path, fingerprint or minimum', () => {
+    expect(
+      problems({ accepts: [{ kind: 'values', property: 'Container Definitions', values: [] }] }),
+    ).toEqual([expect.stringContaining('accepts property "Container Definitions": expected Key.Key[*].Key')]);
+    expect(problems({ accepts: [{ kind: 'fingerprint', properties: ['Roles'], sha256: 'abc' }] })).toEqual([
+      expect.stringContaining('accepts fingerprint "abc": expected 64 lowercase hex digits'),
+    ]);
+  });
+
+  test('bindings: a value list accepts a subset, a minimum refuses less or nothing, a fingerprint any change', () => {
+    const env = (...names: string[]) => ({
+      ContainerDefinitions: [{ Environment: names.map((Name) => ({ Name, Value: 'x' })) }],
+    });
+    const names = {
+      kind: 'values',
+      property: 'ContainerDefinitions[*].Environment[*].Name',
+      values: ['A', 'B'],
+    } as const;
+    expect(bindingViolations(names, env('A'))).toEqual([]);
+    expect(bindingViolations(names, env('A', 'DB_PASSWORD'))).toEqual([
+      'ContainerDefinitions[*].Environment[*].Name has "DB_PASSWORD", which the entry does not accept (accepted: "A", "B")',
+    ]);
+    const minimum = { kind: 'minimum', property: 'RetentionInDays', minimum: 30 } as const;
+    expect(bindingViolations(minimum, { RetentionInDays: 30 })).toEqual([]);
+    expect(bindingViolations(minimum, { RetentionInDays: 1 })).toEqual([
+      'RetentionInDays is 1, below the accepted minimum 30',
+    ]);
+    expect(bindingViolations(minimum, {})).toEqual([
+      'RetentionInDays is not set (the entry accepts at least 30)',
+    ]);
+    const props = { Roles: [{ Ref: 'RoleA' }] };
+    const fp = {
+      kind: 'fingerprint',
+      properties: ['Roles'],
+      sha256: fingerprintOf(props, ['Roles']),
+    } as const;
+    expect(bindingViolations(fp, { Roles: [{ Ref: 'RoleA' }], Tags: [] })).toEqual([]);
+    expect(bindingViolations(fp, { Roles: [{ Ref: 'RoleA' }, { Ref: 'RoleB' }] })).toEqual([
+      expect.stringContaining('Roles changed since the entry was approved (fingerprint '),
+    ]);
+  });
+
+  test('expiringSoon lists the entries of the profile expiring within 30 days, soonest first', () => {
+    const soon = [
+      { ...valid, path: 'A', expires: '2026-12-22' },
+      { ...valid, path: 'B', expires: '2026-11-30' },
+      { ...valid, path: 'C', expires: '2026-12-23' },
+      { ...valid, path: 'D', expires: '2026-11-21' },
+      { ...valid, path: 'E', expires: '2026-11-25', profiles: ['prod' as const] },
+    ];
+    expect(expiringSoon(soon, 'dev', TODAY).map((e) => `${e.path} ${e.expires}`)).toEqual([
+      'B 2026-11-30',
+      'A 2026-12-22',
+    ]);
+  });
+
+  test('an entry whose path is a grouping construct (Platform) is refused before synthesis', () => {
+    let error: unknown;
+    try {
+      createApp({
+        context: cdkJsonContext(),
+        register: [{ ...valid, path: 'Platform' }],
+        today: TODAY,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RegisterError);
+    expect((error as Error).message).toContain(
+      'cdk-nag-aws-solutions AwsSolutions-ECS2 on Platform: path "Platform" names a grouping construct',
+    );
+    expect((error as Error).message).toContain('not one resource or one L2 construct');
   });
 
   test('createApp refuses a malformed register before synthesis, naming the entry', () => {

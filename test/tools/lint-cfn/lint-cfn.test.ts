@@ -35,6 +35,8 @@ const ACK: RegisterEntry = {
   path: 'Topic',
   reason: 'Test: the property is accepted by a newer resource schema than the one bundled with cfn-lint.',
   owner: 'platform-team',
+  approvedBy: 'a.reviewer',
+  reference: 'SEC-1001',
   expires: '2099-01-01',
 };
 

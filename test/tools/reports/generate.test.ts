@@ -225,8 +225,16 @@ describe('compliance.md', () => {
     expect(md).toContain('## Profile `prod`: stack `OrderBroker-prod`');
     expect(md.match(/^#### /gm)).toHaveLength(16);
     expect(md).toContain(
-      '| exemption | Project rules (READONLY Aspects, aspects/) | `TAP-CAP-5` | `OrderBroker-dev/Service/TaskDef/Resource` → `ServiceTaskDef9C0D1E2F` | Fixture: a load test needs 4096 CPU units for one week; the gate \\| pipes and \\*stars\\* stay literal. | sre-team | 2099-02-28 |  |',
+      '| exemption | Project rules (READONLY Aspects, aspects/) | `TAP-CAP-5` | `OrderBroker-dev/Service/TaskDef/Resource` → `ServiceTaskDef9C0D1E2F` | (unbound) | Fixture: a load test needs 4096 CPU units for one week; the gate \\| pipes and \\*stars\\* stay literal. | sre-team | a.reviewer (SEC-1001) | 2099-02-28 |  |',
     );
+    // Expiring soon, as of the day the gate recorded in cdk.out/dev/compliance-gate.json (2099-01-15); an entry
+    // already past that day is not "expiring", and prod's assembly records no day.
+    expect(md).toContain(
+      '### Register entries expiring within 30 days\n\nAs of 2099-01-15, the day the gate evaluated the register on',
+    );
+    expect(md).toMatch(/\| 2099-01-31 \| cdk-nag-aws-solutions \| `AwsSolutions-IAM5\[Resource::\*\]` \| `OrderBroker-dev\/Service\/Role\/DefaultPolicy` \| platform-team \|/);
+    expect(md).not.toMatch(/^\| 2099-01-01 \|/m);
+    expect(md).toContain('The cloud assembly does not record the day the gate evaluated the register on');
     expect(md).toContain('`ct-s3-pr-4` | `*` (the rule does not run on this profile)');
   });
 

@@ -1,5 +1,5 @@
 import { TAP_RULE_IDS } from '../../../aspects';
-import { cloudFormationValidateRules, complianceCatalog } from '../../../tools/compliance/catalog';
+import { cloudFormationValidateRules, complianceCatalog } from '../../../lib/compliance/catalog';
 import { CONTROL_TOWER_RULES_DIR, guardRuleFiles, POLICIES_DIR } from '../../../lib/compliance/guard';
 import { listGuardRules } from '../../../tools/guard-tests/guard-tests';
 import { LAYERS } from '../../../lib/compliance/layers';

@@ -2,9 +2,8 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, type NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import * as path from 'path';
 import { TAP_RULES } from '../../aspects';
-import { CONTROL_TOWER_RULES_DIR, POLICIES_DIR } from '../../lib/compliance/guard';
-import { listGuardRules } from '../guard-tests/guard-tests';
-import { layer, type Layer, type LayerId } from '../../lib/compliance/layers';
+import { CONTROL_TOWER_RULES_DIR, listGuardRules, POLICIES_DIR } from './guard';
+import { layer, type Layer, type LayerId } from './layers';
 
 /** One rule a layer evaluates. */
 export interface CatalogRule {
