@@ -225,6 +225,8 @@ export class DbBootstrap extends Construct {
       onEventHandler: this.function,
       frameworkOnEventRole: this.providerRole,
       logGroup: this.providerLogGroup,
+      // The framework logs each event (no secret in it: the properties carry the secret's ARN only) and the answer.
+      frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.INFO,
     });
 
     this.resource = new CustomResource(this, 'Resource', {
