@@ -278,7 +278,8 @@ describe('DbBootstrap construct', () => {
     const stack = newStack();
     const secretKey = new kms.Key(stack, 'SecretKey');
     const b = new DbBootstrap(stack, 'B', props(stack, { masterSecretKey: secretKey }));
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: stack.getLogicalId(b.role.node.defaultChild as never) }],
       PolicyDocument: {
         Statement: Match.arrayWith([
