@@ -1,4 +1,4 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -6,9 +6,11 @@ import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { Architecture, TapConfig } from './config/types';
 import { OrderBrokerBlueGreen } from './constructs/blue-green';
+import { DbBootstrap } from './constructs/db-bootstrap';
 import { OrderBrokerLoadBalancing } from './constructs/load-balancing';
 import { OrderBrokerObservability } from './constructs/observability';
 import { OrderBrokerService } from './constructs/order-broker-service';
@@ -40,6 +42,13 @@ export interface EcsTradingInfraProps {
    * @default - the database's default port (a CloudFormation attribute for a created cluster)
    */
   readonly ordersDatabasePort?: number;
+  /**
+   * The RDS-managed master secret of a cluster this stack created: with it (and `ordersDatabasePort`), a custom
+   * resource creates the service's IAM database user before the service starts.
+   *
+   * @default - no bootstrap (an imported cluster): its owners create the user, see docs/database-bootstrap.md
+   */
+  readonly ordersDatabaseMasterSecret?: secretsmanager.ISecret;
   /** IAM database user and database name the service uses. */
   readonly dbUser: string;
   readonly dbName: string;
@@ -88,6 +97,8 @@ export class EcsTradingInfra extends Construct {
   public readonly validationHook: ValidationHook;
   /** The architecture the service runs. */
   public readonly architecture: Architecture;
+  /** Creates the service's database user before the service (created database only). */
+  public readonly dbBootstrap?: DbBootstrap;
 
   constructor(scope: Construct, id: string, props: EcsTradingInfraProps) {
     super(scope, id);
@@ -154,6 +165,28 @@ export class EcsTradingInfra extends Construct {
         this.orderBroker.service,
         ec2.Port.tcp(props.ordersDatabasePort),
         'OrderBroker tasks',
+      );
+    }
+
+    if (props.ordersDatabaseMasterSecret && props.ordersDatabasePort !== undefined) {
+      this.dbBootstrap = new DbBootstrap(this, 'DbBootstrap', {
+        vpc: props.vpc,
+        subnets: props.appSubnets,
+        database: props.ordersDatabase,
+        port: props.ordersDatabasePort,
+        masterSecret: props.ordersDatabaseMasterSecret,
+        databaseName: props.dbName,
+        user: props.dbUser,
+        logsKey: props.logsKey,
+        logRetention: props.logRetention,
+      });
+      // The readiness check connects as the user: no task may start before it exists.
+      this.dbBootstrap.addDependent(this.orderBroker.service);
+    } else {
+      Annotations.of(this).addWarningV2(
+        '@orderbroker/db-bootstrap-skipped',
+        `The orders database is imported: the stack does not create the database user "${props.dbUser}". ` +
+          'Create it before the first deployment (docs/database-bootstrap.md, "Imported database").',
       );
     }
 

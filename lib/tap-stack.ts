@@ -68,6 +68,7 @@ export class TapStack extends Stack {
       tradesStreamKey: this.tradesStream.encryptionKey,
       ordersDatabase: this.ordersDatabase.cluster,
       ordersDatabasePort: this.ordersDatabase.port,
+      ordersDatabaseMasterSecret: this.ordersDatabase.masterSecret,
       dbUser: config.dbUser,
       dbName: config.dbName,
       logsKey: this.keys.logsKey,

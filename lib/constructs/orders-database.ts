@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { OrdersDatabaseConfig } from '../config/types';
 
@@ -44,6 +45,11 @@ export class OrdersDatabase extends Construct {
   public readonly port: number;
   /** The exported PostgreSQL log group (created cluster only). */
   public readonly logGroup?: logs.LogGroup;
+  /**
+   * The RDS-managed master user secret (created cluster only; AWS managed key `aws/secretsmanager`): what the
+   * database bootstrap reads to create the service user.
+   */
+  public readonly masterSecret?: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: OrdersDatabaseProps) {
     super(scope, id);
@@ -79,7 +85,7 @@ export class OrdersDatabase extends Construct {
       autoMinorVersionUpgrade: true,
       publiclyAccessible: false,
     };
-    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+    const cluster = new rds.DatabaseCluster(this, 'Cluster', {
       clusterIdentifier: props.clusterIdentifier,
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_9 }),
       credentials: rds.Credentials.fromUsername('orders_admin'),
@@ -104,6 +110,8 @@ export class OrdersDatabase extends Construct {
       monitoringInterval: Duration.seconds(60),
       removalPolicy: RemovalPolicy.SNAPSHOT,
     });
+    this.cluster = cluster;
     this.cluster.node.addDependency(this.logGroup);
+    this.masterSecret = cluster.secret;
   }
 }

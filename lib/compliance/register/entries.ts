@@ -81,6 +81,8 @@ const CDK_DEFAULT_POLICIES: Readonly<Record<string, string>> = {
   'Platform/ValidationHook/Role/DefaultPolicy': 'PlatformValidationHookRole22FD8262',
   'Platform/BlueGreen/DeploymentGroup/ServiceRole/DefaultPolicy':
     'PlatformBlueGreenDeploymentGroupServiceRole4EE8F554',
+  'Platform/DbBootstrap/Role/DefaultPolicy': 'PlatformDbBootstrapRoleAC01701E',
+  'Platform/DbBootstrap/ProviderRole/DefaultPolicy': 'PlatformDbBootstrapProviderRole9F686A69',
 };
 
 /** The actions the execution role's policy may hold (the only `Resource: '*'` one is ecr:GetAuthorizationToken). */
@@ -140,6 +142,21 @@ function policyActions(actions: readonly string[]): Binding {
   return { kind: 'values', property: 'PolicyDocument.Statement[*].Action', values: actions };
 }
 const HOOK = 'Platform/ValidationHook';
+const DB_BOOTSTRAP = 'Platform/DbBootstrap';
+/** The actions the database bootstrap function's policy may hold. */
+const DB_BOOTSTRAP_ROLE_ACTIONS = [
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:UnassignPrivateIpAddresses',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'secretsmanager:GetSecretValue',
+];
+/** The entries added with the database bootstrap (issue 10), reviewed by the security team. */
+const DB_BOOTSTRAP_REVIEW = { approvedBy: 'security-engineering', reference: 'ISSUE-10' } as const;
 
 /** Every accepted finding of the platform. Keep entries grouped by resource, reasons concrete. */
 export const REGISTER: readonly RegisterEntry[] = [
@@ -209,6 +226,99 @@ export const REGISTER: readonly RegisterEntry[] = [
     ...BASELINE_REVIEW,
     expires: '2027-05-31',
     controls: ['NIST AC-6'],
+  },
+  {
+    layer: 'cdk-nag-aws-solutions',
+    rule: 'AwsSolutions-IAM5[Resource::*]',
+    path: `${DB_BOOTSTRAP}/Role/DefaultPolicy`,
+    accepts: [policyActions(DB_BOOTSTRAP_ROLE_ACTIONS)],
+    reason:
+      "Database bootstrap function in the VPC: the only Resource '*' statement is ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets, which have no resource-level permissions (TAP-IAM-2 enforces that list). ENI creation is scoped to its subnets and security group; secretsmanager:GetSecretValue to the cluster's master secret.",
+    owner: OWNERS.data,
+    ...DB_BOOTSTRAP_REVIEW,
+    expires: '2027-05-31',
+    controls: ['NIST AC-6'],
+  },
+  {
+    layer: 'cdk-nag-aws-solutions',
+    rule: 'AwsSolutions-IAM5[Resource::arn:aws:ec2:us-east-2:<AWS::AccountId>:network-interface/*]',
+    path: `${DB_BOOTSTRAP}/Role/DefaultPolicy`,
+    accepts: [policyActions(DB_BOOTSTRAP_ROLE_ACTIONS)],
+    reason:
+      'Lambda in a VPC creates, attaches and deletes its own network interfaces, whose IDs do not exist before the function runs: the statement is limited to network-interface/* of this account and region (AWSLambdaVPCAccessExecutionRole allows "*").',
+    owner: OWNERS.data,
+    ...DB_BOOTSTRAP_REVIEW,
+    expires: '2027-05-31',
+    controls: ['NIST AC-6'],
+  },
+  {
+    layer: 'cdk-nag-aws-solutions',
+    rule: 'AwsSolutions-IAM5[Resource::<PlatformDbBootstrapFunction7CA74003.Arn>:*]',
+    path: `${DB_BOOTSTRAP}/ProviderRole/DefaultPolicy`,
+    accepts: [
+      policyActions([
+        'lambda:GetFunction',
+        'lambda:InvokeFunction',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]),
+    ],
+    reason:
+      "The provider framework's grantInvoke on the bootstrap handler: lambda:InvokeFunction on that one function and its qualified versions/aliases (<arn>:*), nothing else; lambda:GetFunction on the same function only.",
+    owner: OWNERS.data,
+    ...DB_BOOTSTRAP_REVIEW,
+    expires: '2027-05-31',
+    controls: ['NIST AC-6'],
+  },
+  ...forPacks(
+    [
+      ['cdk-nag-nist-800-53-r5', 'NIST.800.53.R5-LambdaInsideVPC'],
+      ['cdk-nag-pci-dss-321', 'PCI.DSS.321-LambdaInsideVPC'],
+      ['control-tower', 'lambda_inside_vpc_check'],
+    ],
+    {
+      path: `${DB_BOOTSTRAP}/Provider/framework-onEvent`,
+      reason:
+        "aws-cdk-lib's custom-resource provider framework for the database bootstrap: it runs only during deployments, invokes the bootstrap handler (which is in the VPC, in its own security group) and posts the result to CloudFormation's pre-signed S3 URL. It reads no secret and reaches no database; in the VPC it would need a route to the Lambda API and S3.",
+      owner: OWNERS.data,
+      ...DB_BOOTSTRAP_REVIEW,
+      expires: '2027-05-31',
+      controls: ['CT.LAMBDA.PR.3', 'NIST SC-7', 'PCI DSS 1.3'],
+    },
+  ),
+  ...forPaths([`${DB_BOOTSTRAP}/Function`, `${DB_BOOTSTRAP}/Provider/framework-onEvent`], (path) => [
+    {
+      layer: 'cdk-nag-nist-800-53-r5',
+      rule: 'NIST.800.53.R5-LambdaDLQ',
+      path,
+      reason:
+        'Custom-resource functions of the database bootstrap: the provider framework invokes the handler synchronously and answers CloudFormation itself; a handler error becomes a FAILED response with its reason and the stack rolls back. A DLQ would hold an event for a deployment that has already failed.',
+      owner: OWNERS.data,
+      ...DB_BOOTSTRAP_REVIEW,
+      expires: '2027-05-31',
+      controls: ['NIST SI-2'],
+    },
+    {
+      layer: 'cdk-nag-nist-800-53-r5',
+      rule: 'NIST.800.53.R5-LambdaConcurrency',
+      path,
+      reason:
+        'Runs once per stack create/update of the bootstrap resource, never on the order path. Reserved concurrency fails to create in accounts whose Lambda quota is the starting 10 (it must leave 10 unreserved), so none is set.',
+      owner: OWNERS.data,
+      ...DB_BOOTSTRAP_REVIEW,
+      expires: '2027-05-31',
+      controls: ['NIST SC-6'],
+    },
+  ]),
+  {
+    layer: 'cfn-lint',
+    rule: 'W3005',
+    path: `${DB_BOOTSTRAP}/Resource`,
+    reason:
+      'The bootstrap custom resource depends on the whole orders cluster construct on purpose: besides the cluster it references (GetAtt Endpoint.Address, MasterUserSecret.SecretArn), that makes it wait for the writer DB instance and the security-group rules, without which the handler cannot connect. The duplicate DependsOn on the cluster itself is redundant but harmless.',
+    owner: OWNERS.data,
+    ...DB_BOOTSTRAP_REVIEW,
+    expires: '2027-05-31',
   },
   ...forPaths(Object.keys(CDK_DEFAULT_POLICIES), (path) =>
     forPacks(
@@ -455,6 +565,8 @@ export const REGISTER: readonly RegisterEntry[] = [
       'OrdersDatabase/PostgresLogGroup',
       'Platform/TaskDefinitions/LogGroup',
       `${HOOK}/LogGroup`,
+      `${DB_BOOTSTRAP}/LogGroup`,
+      `${DB_BOOTSTRAP}/ProviderLogGroup`,
     ],
     (path) => [
       {
@@ -507,6 +619,8 @@ export const REGISTER: readonly RegisterEntry[] = [
       'Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler',
       'Platform/BlueGreen/DeploymentGroup',
       `${HOOK}/Function`,
+      `${DB_BOOTSTRAP}/Function`,
+      `${DB_BOOTSTRAP}/Provider/framework-onEvent`,
     ],
     (path) => [
       {

@@ -18,6 +18,8 @@ const PINNED = {
   PlatformTaskDefinitionsLogGroupF5F8DD54: 'AWS::Logs::LogGroup',
   PlatformLoadBalancingAccessLogsBF2FB494: 'AWS::S3::Bucket',
   PlatformValidationHookLogGroupC6E5DA64: 'AWS::Logs::LogGroup',
+  PlatformDbBootstrapLogGroupE6583E72: 'AWS::Logs::LogGroup',
+  PlatformDbBootstrapProviderLogGroup64F2EE2B: 'AWS::Logs::LogGroup',
 } as const;
 
 const STATEFUL_TYPES = [
