@@ -144,7 +144,6 @@ export class EcsTradingInfra extends Construct {
       clusterName: name,
       serviceName: name,
       taskDefinition: this.taskDefinitions.byArchitecture[this.architecture],
-      warmFloor: props.capacity.warmFloor,
       blueTargetGroup: this.loadBalancing.blueTargetGroup,
     });
     if (props.ordersDatabasePort === undefined) {

@@ -359,6 +359,17 @@ export const REGISTER: readonly RegisterEntry[] = [
     controls: ['NIST SI-2'],
   },
 
+  {
+    layer: 'cdk-nag-nist-800-53-r5',
+    rule: 'NIST.800.53.R5-LambdaConcurrency',
+    path: `${HOOK}/Function`,
+    reason:
+      'No reserved concurrency on purpose (issue 10, defect 3): Lambda refuses a reservation that leaves the account fewer than 10 unreserved executions, and a fresh account starts at a quota of 10, so a reservation fails the first create. CodeDeploy invokes the hook once per deployment (one deployment per group at a time); the Throttles alarm notifies the SRE topic if the account pool is ever exhausted. Opt in with the reservedConcurrency prop where the quota allows.',
+    owner: OWNERS.platform,
+    expires: '2027-05-31',
+    controls: ['NIST SC-6'],
+  },
+
   // --- Data ----------------------------------------------------------------------------------------------
   {
     layer: 'cdk-nag-aws-solutions',

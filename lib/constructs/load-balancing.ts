@@ -71,6 +71,9 @@ export class OrderBrokerLoadBalancing extends Construct {
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) }],
+      // Plain RETAIN, not RETAIN_ON_UPDATE_OR_DELETE: the ALB writes a test object as soon as logging is on, so a
+      // create rollback could not delete the bucket (non-empty) and would end in ROLLBACK_FAILED. The bucket
+      // has no fixed name, so the one it leaves behind never blocks the retry (TAP-DAT-1 allows this).
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Object events (a log deleted or overwritten) go to EventBridge, where security tooling can watch them

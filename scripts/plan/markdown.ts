@@ -122,7 +122,7 @@ function capacitySection(report: PlanReport, p: ProfilePlan): string {
     `### Capacity over a trading day`,
     '',
     `Scalable target: MinCapacity ${c.scalableTarget.minCapacity}, MaxCapacity ${c.scalableTarget.maxCapacity}. ` +
-      `Warm floor (FARGATE base of the capacity-provider strategy ${c.capacityProviders.join(', ')}): ${c.warmFloor} tasks. ` +
+      `Warm floor (the scalable target's minimum; the service's strategy on ${c.capacityProviders.join(', ')} has no base): ${c.warmFloor} tasks. ` +
       `Pre-open level: ${c.preOpen.level} (${c.preOpen.action}); pre-close level: ${c.preClose.level} (${c.preClose.action}).`,
     '',
     actions,

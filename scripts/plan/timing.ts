@@ -14,7 +14,7 @@ export interface ServeTime {
   /** Slowest target group: seconds from a started container to "healthy" in the ALB. */
   readonly healthCheckSeconds: number;
   readonly warm: {
-    /** Tasks always running (FARGATE base). */
+    /** Tasks always running (the scalable target's minimum). */
     readonly warmFloor: number;
     /** Spare task-equivalents the warm floor holds at the CPU target: warmFloor x (1 - target/100). */
     readonly headroomTaskEquivalents?: number;
