@@ -189,6 +189,7 @@ export class EcsTradingInfra extends Construct {
       canaryMinutes: props.deployment.canaryMinutes,
       terminationWaitMinutes: props.deployment.terminationWaitMinutes,
       alarmAction: this.observability.alarmAction,
+      loadBalancer: this.loadBalancing.loadBalancer,
     });
 
     this.validationHook = new ValidationHook(this, 'ValidationHook', {

@@ -117,6 +117,16 @@ describe('KPI alarms', () => {
     });
   });
 
+  test.each(['JvmHeapUtilization', 'DbConnectionPoolUtilization'])(
+    '%s notifies when the application stops emitting it (missing data is breaching)',
+    (metricName) => {
+      dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        TreatMissingData: 'breaching',
+      });
+    },
+  );
+
   test('target 5xx on the load balancer', () => {
     dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ApplicationELB',

@@ -135,7 +135,7 @@ describe('ValidationHook in the platform stack', () => {
   test('its log group is encrypted with the platform logs key, has retention and is retained', () => {
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { KmsKeyId: arnOf(stack.keys.logsKey), RetentionInDays: 30 },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
     const groups = template.findResources('AWS::Logs::LogGroup');

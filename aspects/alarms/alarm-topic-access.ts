@@ -65,7 +65,7 @@ export class AlarmTopicAccessRule extends TapRule {
 
     const policyStatements = stackResources(node, 'AWS::SNS::TopicPolicy')
       .filter((p) => referencedLogicalIds(p.properties.Topics).includes(self.logicalId))
-      .flatMap((p) => statements(p.properties.PolicyDocument));
+      .flatMap((p) => statements(p.properties.PolicyDocument as CfnProperties | undefined));
     const publish = policyStatements.find((s) => allowsCloudWatch(s, 'sns:Publish'));
     if (!publish) {
       this.report(node, `is an alarm action but no topic policy allows ${CLOUDWATCH_PRINCIPAL} sns:Publish`);
@@ -79,7 +79,7 @@ export class AlarmTopicAccessRule extends TapRule {
       );
     }
 
-    const keyRef = self.properties.KmsMasterKeyId;
+    const keyRef: unknown = self.properties.KmsMasterKeyId;
     if (keyRef === undefined) return;
     const keyIds = referencedLogicalIds(keyRef);
     const key = stackResources(node, 'AWS::KMS::Key').find((k) => keyIds.includes(k.logicalId));
@@ -90,7 +90,7 @@ export class AlarmTopicAccessRule extends TapRule {
       );
       return;
     }
-    const keyStatements = statements(key.properties.KeyPolicy);
+    const keyStatements = statements(key.properties.KeyPolicy as CfnProperties | undefined);
     const decrypt = keyStatements.find((s) => allowsCloudWatch(s, 'kms:Decrypt', 'kms:GenerateDataKey*'));
     if (!decrypt) {
       this.report(

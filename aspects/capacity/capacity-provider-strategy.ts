@@ -30,7 +30,7 @@ export class CapacityProviderStrategyRule extends TapRule {
       if (codeDeploy && item.Base !== undefined && item.Base !== 0) {
         this.report(
           node,
-          `sets Base ${String(item.Base)} on ${String(item.CapacityProvider)}: a CODE_DEPLOY service changes its strategy only through a CodeDeploy deployment`,
+          `sets Base ${JSON.stringify(item.Base)} on ${String(item.CapacityProvider)}: a CODE_DEPLOY service changes its strategy only through a CodeDeploy deployment`,
         );
       }
     }

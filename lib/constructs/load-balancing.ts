@@ -13,7 +13,9 @@ export const HEALTH_CHECK = {
   intervalSeconds: 5,
   timeoutSeconds: 3,
   healthyThreshold: 2,
-  unhealthyThreshold: 2,
+  // 3 failed checks (15 s) before a task is ejected: one JVM pause mid-spike (one 3 s timeout) or two must
+  // not take a healthy task out. A new task is still in service 20 s (JVM ready) + 2 x 5 s = 30 s after start.
+  unhealthyThreshold: 3,
 } as const;
 
 /** In-flight orders finish within this time after a task leaves the target group. */

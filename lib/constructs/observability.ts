@@ -116,12 +116,16 @@ export class OrderBrokerObservability extends Construct {
       metric: appMetric(APP_METRICS.jvmHeap),
       threshold: KPI_THRESHOLDS.jvmHeapPercent,
       ...sustained,
+      // No EMF line for 3 minutes means the application stopped reporting (hung, crashed, log driver
+      // blocked): notify instead of staying silently OK.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.dbPoolAlarm = this.alarm('DbPoolAlarm', {
       alarmDescription: `DB connection pool above ${KPI_THRESHOLDS.dbPoolPercent}% in use for 3 minutes: orders will queue for connections.`,
       metric: appMetric(APP_METRICS.dbPool),
       threshold: KPI_THRESHOLDS.dbPoolPercent,
       ...sustained,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.target5xxAlarm = this.alarm('Target5xxAlarm', {
       alarmDescription: 'OrderBroker tasks return 5xx: orders are failing.',

@@ -231,7 +231,7 @@ export function computeProfilePlan(
   const fullWeekend = dayCapacity(actions, inputs.scalableTarget.minCapacity, saturday, zone, 0, 1439);
 
   const serve = serveTime(inputs, assumptions.fargateColdStart);
-  const rollback = rollbackBudget(inputs, assumptions.rollbackLatency);
+  const rollback = rollbackBudget(inputs, assumptions.rollbackLatency, serve.cold.totalSeconds);
   const cost = costPlan(inputs, assumptions, taskHours(fullWeekday), taskHours(fullWeekend));
 
   const warmLine = `${serve.warm.warmFloor} tasks always running (scalable target minimum) serve at once: ${serve.warm.secondsToServe} s`;

@@ -131,12 +131,58 @@ describe('TAP-ALM-3 deployment rollback', () => {
       serviceRoleArn: 'role',
       ...props,
     });
-  const watching = { alarmConfiguration: { enabled: true, alarms: [{ name: 'tg-5xx' }] } };
+  const cfnAlarm = (stack: Stack, id: string, props: Partial<cloudwatch.CfnAlarmProps>) =>
+    new cloudwatch.CfnAlarm(stack, id, {
+      comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 2,
+      threshold: 1,
+      alarmActions: [TOPIC],
+      ...props,
+    });
+  /** Alarms on every required trigger: target 5xx count, ALB 5xx, 5xx rate (math) and p99 latency. */
+  const triggers = (stack: Stack, only?: string[]) => {
+    const metric = (name: string) => ({
+      metric: { namespace: 'AWS/ApplicationELB', metricName: name },
+      period: 60,
+      stat: 'Sum',
+    });
+    const all: Record<string, cloudwatch.CfnAlarm> = {
+      Tg5xx: cfnAlarm(stack, 'Tg5xx', {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        period: 60,
+        statistic: 'Sum',
+      }),
+      Elb5xx: cfnAlarm(stack, 'Elb5xx', {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_ELB_5XX_Count',
+        period: 60,
+        statistic: 'Sum',
+      }),
+      Rate: cfnAlarm(stack, 'Rate', {
+        metrics: [
+          { id: 'errors', metricStat: metric('HTTPCode_Target_5XX_Count'), returnData: false },
+          { id: 'requests', metricStat: metric('RequestCount'), returnData: false },
+          { id: 'rate', expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)' },
+        ],
+      }),
+      Latency: cfnAlarm(stack, 'Latency', {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'TargetResponseTime',
+        period: 60,
+        extendedStatistic: 'p99',
+      }),
+    };
+    const names = Object.entries(all)
+      .filter(([id]) => !only || only.includes(id))
+      .map(([, a]) => ({ name: a.ref }));
+    return { alarmConfiguration: { enabled: true, alarms: names } };
+  };
 
   test('passes when the group watches alarms and rolls back on failure and alarm', () => {
     const { app, stack } = ruleTestStack();
     group(stack, {
-      ...watching,
+      ...triggers(stack),
       autoRollbackConfiguration: {
         enabled: true,
         events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
@@ -147,11 +193,27 @@ describe('TAP-ALM-3 deployment rollback', () => {
 
   test('fails with TAP-ALM-3 when automatic rollback is disabled', () => {
     const { app, stack } = ruleTestStack();
-    group(stack, { ...watching, autoRollbackConfiguration: { enabled: false } });
+    group(stack, { ...triggers(stack), autoRollbackConfiguration: { enabled: false } });
     const findings = findingsOf(app, new DeploymentRollbackRule());
     expect(ids(findings)).toEqual(['TAP-ALM-3 @ Group']);
     expect(findings[0].message).toContain(
       'does not roll back automatically on DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM',
+    );
+  });
+
+  test('fails with TAP-ALM-3 when the group watches only a target 5xx count (a light 10% canary slips through)', () => {
+    const { app, stack } = ruleTestStack();
+    group(stack, {
+      ...triggers(stack, ['Tg5xx']),
+      autoRollbackConfiguration: {
+        enabled: true,
+        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
+      },
+    });
+    const findings = findingsOf(app, new DeploymentRollbackRule());
+    expect(ids(findings)).toEqual(['TAP-ALM-3 @ Group']);
+    expect(findings[0].message).toContain(
+      'has no rollback alarm on ALB-generated 5xx (HTTPCode_ELB_5XX_Count), 5xx rate (metric math over RequestCount and HTTPCode_Target_5XX_Count), latency (TargetResponseTime)',
     );
   });
 

@@ -217,6 +217,18 @@ describe('the plan of the fixture', () => {
     expect(checkStatus(after, 'PLAN-SERVE-2')).toBe('fail');
   });
 
+  test('states both rollback clocks: failure onset (the requirement) and deployment start', () => {
+    const p = plan(withHook(fixtureTemplate(), 120));
+    const c = p.rollback.clocks;
+    expect(c.fromFailureOnsetSeconds).toBe(p.rollback.budgetSeconds);
+    expect(c.fromDeploymentStartSeconds).toBe(p.serveTime.cold.totalSeconds + 120 + p.rollback.budgetSeconds);
+    expect(c.deploymentStartParts.map((x) => x.seconds)).toEqual([
+      p.serveTime.cold.totalSeconds,
+      120,
+      p.rollback.budgetSeconds,
+    ]);
+  });
+
   test('no warm floor fails PLAN-SERVE-1', () => {
     const t = fixtureTemplate();
     t.Resources.Target.Properties.MinCapacity = 0;
