@@ -39,6 +39,13 @@ export interface RegisterEntry {
    * @default - every profile
    */
   readonly profiles?: readonly ProfileName[];
+  /**
+   * cfn-lint entries only: the exact message the entry accepts, so one acknowledged message of a rule does not
+   * hide any other finding of the same rule on the same construct.
+   *
+   * @default - every message of the rule on the path
+   */
+  readonly message?: string;
   /** Control IDs the finding maps to (for auditors), e.g. `CT.ELB.PR.1`, `NIST SC-8`. */
   readonly controls?: readonly string[];
   /**
@@ -48,6 +55,9 @@ export interface RegisterEntry {
    */
   readonly disable?: boolean;
 }
+
+/** The only E3002 message acknowledged on listeners and the scalable target (cfn-lint's schemas lag on Tags). */
+export const CFN_LINT_TAGS_MESSAGE = "Additional properties are not allowed ('Tags' was unexpected)";
 
 /**
  * Acknowledgements aws-cdk-lib records by itself on its own constructs, outside the register: they answer
@@ -426,6 +436,7 @@ export const REGISTER: readonly RegisterEntry[] = [
     rule: 'E3002',
     path,
     profiles,
+    message: CFN_LINT_TAGS_MESSAGE,
     reason:
       "cfn-lint 1.51's bundled us-east-2 schema has no Tags on AWS::ElasticLoadBalancingV2::Listener and AWS::ApplicationAutoScaling::ScalableTarget; aws-cdk-lib 2.276 (generated from the current CloudFormation registry) and its bundled CloudFormation Validate both accept them. Re-check when cfn-lint updates its schemas, and on the first deployment.",
     owner: OWNERS.platform,
