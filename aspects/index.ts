@@ -2,6 +2,7 @@ import { AspectPriority } from 'aws-cdk-lib';
 import type { LibraryAcknowledgement, RegisterEntry } from '../lib/compliance/register/types';
 import type { ProfileName, RequiredTags } from '../lib/config/types';
 import { AlarmActionsRule } from './alarms/alarm-actions';
+import { AlarmTopicAccessRule } from './alarms/alarm-topic-access';
 import { DeploymentRollbackRule } from './alarms/deployment-rollback';
 import { ServiceKpiAlarmsRule, type ServiceKpiAlarmsProps } from './alarms/service-kpi-alarms';
 import { BothArchitecturesRule } from './capacity/both-architectures';
@@ -89,6 +90,7 @@ export function createTapRules(options: TapRulesOptions): TapRule[] {
     new ServiceKpiAlarmsRule(options.kpiMetrics),
     new AlarmActionsRule(),
     new DeploymentRollbackRule(),
+    new AlarmTopicAccessRule(),
     new CapacityProviderStrategyRule(),
     new FargateWarmFloorRule(options.warmFloor),
     new NoFargateSpotRule(),

@@ -155,7 +155,6 @@ export class EcsTradingInfra extends Construct {
       clusterName: name,
       serviceName: name,
       taskDefinition: this.taskDefinitions.byArchitecture[this.architecture],
-      warmFloor: props.capacity.warmFloor,
       blueTargetGroup: this.loadBalancing.blueTargetGroup,
     });
     if (props.ordersDatabasePort === undefined) {
@@ -223,6 +222,7 @@ export class EcsTradingInfra extends Construct {
       canaryInterval: Duration.minutes(props.deployment.canaryMinutes),
       terminationWait: Duration.minutes(props.deployment.terminationWaitMinutes),
       alarmAction: this.observability.alarmAction,
+      loadBalancer: this.loadBalancing.loadBalancer,
     });
 
     this.validationHook = new ValidationHook(this, 'ValidationHook', {

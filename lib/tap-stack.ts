@@ -14,6 +14,20 @@ import { EcsTradingInfra } from './ecs_trading_infra';
 export interface TapStackProps extends StackProps {
   /** The validated configuration (see `resolveConfig`). */
   readonly config: TapConfig;
+  /**
+   * Deployment name in every physical name (`orderbroker-<name>`, `orders-<name>`, the hook function, target
+   * groups, key aliases). Integration-test stacks set their own so they never collide with the real
+   * deployment of the profile or with each other in one account.
+   *
+   * @default - the profile (`dev`, `prod`)
+   */
+  readonly environmentName?: string;
+  /**
+   * Name of a created `trades` stream.
+   *
+   * @default 'trades'
+   */
+  readonly tradesStreamName?: string;
 }
 
 /**
@@ -35,7 +49,8 @@ export class TapStack extends Stack {
       description: `OrderBroker trading platform (${config.profile}): ECS Fargate, blue/green, predictive scaling`,
       terminationProtection: config.profile === 'prod',
     });
-    const name = `orderbroker-${config.profile}`;
+    const environmentName = props.environmentName ?? config.profile;
+    const name = `orderbroker-${environmentName}`;
     const logRetention = config.service.logRetentionDays as logs.RetentionDays;
 
     this.keys = new PlatformKeys(this, 'Keys', { aliasPrefix: name });
@@ -46,13 +61,14 @@ export class TapStack extends Stack {
     });
     this.tradesStream = new TradesStream(this, 'TradesStream', {
       stream: config.tradesStream,
+      streamName: props.tradesStreamName,
       dataKey: this.keys.dataKey,
     });
     this.ordersDatabase = new OrdersDatabase(this, 'OrdersDatabase', {
       database: config.ordersDatabase,
       vpc: this.network.vpc,
       subnets: this.network.dataSubnets,
-      clusterIdentifier: `orders-${config.profile}`,
+      clusterIdentifier: `orders-${environmentName}`,
       databaseName: config.dbName,
       dataKey: this.keys.dataKey,
       logsKey: this.keys.logsKey,
@@ -60,7 +76,7 @@ export class TapStack extends Stack {
     });
 
     this.platform = new EcsTradingInfra(this, 'Platform', {
-      environmentName: config.profile,
+      environmentName,
       vpc: this.network.vpc,
       appSubnets: this.network.appSubnets,
       clientPeer: ec2.Peer.ipv4(config.clientCidr),

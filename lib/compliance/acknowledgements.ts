@@ -5,4 +5,4 @@
  */
 export * from './register/types';
 export * from './register/engine';
-export { LIBRARY_ACKNOWLEDGEMENTS, REGISTER } from './register/entries';
+export { CFN_LINT_TAGS_MESSAGE, LIBRARY_ACKNOWLEDGEMENTS, REGISTER } from './register/entries';

@@ -14,7 +14,19 @@ export const ROLLBACK_ALARM = {
   evaluationPeriods: 2,
   datapointsToAlarm: 2,
   target5xxPerMinute: 5,
+  /** ALB-generated 5xx (no target answered: green tasks crashing, refusing connections, timing out). */
+  elb5xxPerMinute: 5,
+  /**
+   * 5xx share of a target group's requests, in percent. A count threshold misses a bad 10% canary on light
+   * traffic (20 requests a minute, all failing, is 2 errors); a rate does not.
+   */
+  target5xxRatePercent: 5,
+  /** p99 target response time of a target group (s): the KPI of the service (250 ms). */
+  p99LatencySeconds: 0.25,
 } as const;
+
+/** CodeDeploy accepts at most this many alarms per deployment group. */
+export const MAX_DEPLOYMENT_GROUP_ALARMS = 10;
 
 /** Properties of {@link OrderBrokerBlueGreen}. */
 export interface OrderBrokerBlueGreenProps {
@@ -33,6 +45,8 @@ export interface OrderBrokerBlueGreenProps {
   readonly terminationWait: Duration;
   /** Where every alarm of this construct notifies (the SRE topic). */
   readonly alarmAction: cloudwatch.IAlarmAction;
+  /** The ALB both target groups are behind: its own 5xx (HTTPCode_ELB_5XX_Count) also roll back. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
 }
 
 /**
@@ -56,7 +70,13 @@ export class OrderBrokerBlueGreen extends Construct {
     this.rollbackAlarms = [
       ...this.targetGroupAlarms('Blue', props.blueTargetGroup, props.alarmAction),
       ...this.targetGroupAlarms('Green', props.greenTargetGroup, props.alarmAction),
+      this.loadBalancerAlarm(props.loadBalancer, props.alarmAction),
     ];
+    if (this.rollbackAlarms.length > MAX_DEPLOYMENT_GROUP_ALARMS) {
+      throw new Error(
+        `OrderBrokerBlueGreen: ${this.rollbackAlarms.length} rollback alarms; CodeDeploy accepts at most ${MAX_DEPLOYMENT_GROUP_ALARMS} per deployment group`,
+      );
+    }
 
     this.application = new codedeploy.EcsApplication(this, 'Application', {
       applicationName: props.namePrefix,
@@ -115,11 +135,59 @@ export class OrderBrokerBlueGreen extends Construct {
         threshold: 1,
         ...common,
       }),
+      new cloudwatch.Alarm(this, `${color}Target5xxRate`, {
+        alarmDescription: `OrderBroker ${color.toLowerCase()} target group answers ${ROLLBACK_ALARM.target5xxRatePercent}% or more of its requests with 5xx: rolls back a deployment in progress, even a 10% canary on light traffic.`,
+        metric: new cloudwatch.MathExpression({
+          // No request in a minute is 0%, not missing: an idle color stays OK.
+          expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
+          usingMetrics: {
+            errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+              period,
+              statistic: cloudwatch.Stats.SUM,
+            }),
+            requests: targetGroup.metrics.requestCount({ period, statistic: cloudwatch.Stats.SUM }),
+          },
+          period,
+          label: `${color} 5xx rate (%)`,
+        }),
+        threshold: ROLLBACK_ALARM.target5xxRatePercent,
+        ...common,
+      }),
+      new cloudwatch.Alarm(this, `${color}LatencyP99`, {
+        alarmDescription: `OrderBroker ${color.toLowerCase()} target group p99 response time above ${ROLLBACK_ALARM.p99LatencySeconds * 1000} ms: a latency regression rolls back a deployment in progress.`,
+        metric: targetGroup.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.p(99) }),
+        threshold: ROLLBACK_ALARM.p99LatencySeconds,
+        ...common,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
     ];
     for (const alarm of alarms) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
     return alarms;
+  }
+
+  /** ALB-generated 5xx: requests no target answered (crashing or refusing green tasks, timeouts). */
+  private loadBalancerAlarm(
+    loadBalancer: elbv2.IApplicationLoadBalancer,
+    action: cloudwatch.IAlarmAction,
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, 'LoadBalancer5xx', {
+      alarmDescription:
+        'The OrderBroker ALB itself returns 5xx (502/503/504: no healthy answer from a target): rolls back a deployment in progress.',
+      metric: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, {
+        period: Duration.seconds(ROLLBACK_ALARM.periodSeconds),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: ROLLBACK_ALARM.elb5xxPerMinute,
+      evaluationPeriods: ROLLBACK_ALARM.evaluationPeriods,
+      datapointsToAlarm: ROLLBACK_ALARM.datapointsToAlarm,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    return alarm;
   }
 }

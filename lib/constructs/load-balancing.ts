@@ -13,7 +13,9 @@ export const HEALTH_CHECK = {
   intervalSeconds: 5,
   timeoutSeconds: 3,
   healthyThreshold: 2,
-  unhealthyThreshold: 2,
+  // 3 failed checks (15 s) before a task is ejected: one JVM pause mid-spike (one 3 s timeout) or two must
+  // not take a healthy task out. A new task is still in service 20 s (JVM ready) + 2 x 5 s = 30 s after start.
+  unhealthyThreshold: 3,
 } as const;
 
 /** In-flight orders finish within this time after a task leaves the target group. */
@@ -71,6 +73,9 @@ export class OrderBrokerLoadBalancing extends Construct {
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) }],
+      // Plain RETAIN, not RETAIN_ON_UPDATE_OR_DELETE: the ALB writes a test object as soon as logging is on, so a
+      // create rollback could not delete the bucket (non-empty) and would end in ROLLBACK_FAILED. The bucket
+      // has no fixed name, so the one it leaves behind never blocks the retry (TAP-DAT-1 allows this).
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Object events (a log deleted or overwritten) go to EventBridge, where security tooling can watch them

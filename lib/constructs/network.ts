@@ -66,7 +66,7 @@ export class Network extends Construct {
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       encryptionKey: props.logsKey,
       retention: props.flowLogRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),

@@ -1,8 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -23,6 +24,16 @@ export const KPI_THRESHOLDS = {
   cpuPercent: 85,
   memoryPercent: 85,
 } as const;
+
+/** ARN pattern of every CloudWatch alarm of the stack's account and region. */
+export function alarmArnPattern(scope: Construct): string {
+  return Stack.of(scope).formatArn({
+    service: 'cloudwatch',
+    resource: 'alarm',
+    resourceName: '*',
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
 
 /** Properties of {@link OrderBrokerObservability}. */
 export interface OrderBrokerObservabilityProps {
@@ -71,6 +82,21 @@ export class OrderBrokerObservability extends Construct {
       masterKey: props.alertsKey,
       enforceSSL: true,
     });
+    // enforceSSL writes an AWS::SNS::TopicPolicy, and a topic policy REPLACES the default one: without this
+    // Allow, CloudWatch may not publish and every alarm action fails (TAP-ALM-4). Scoped to this account's
+    // alarms (confused deputy).
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: { 'aws:SourceArn': alarmArnPattern(this) },
+        },
+      }),
+    );
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     this.alarmAction = new cwActions.SnsAction(this.topic);
 
@@ -90,12 +116,16 @@ export class OrderBrokerObservability extends Construct {
       metric: appMetric(APP_METRICS.jvmHeap),
       threshold: KPI_THRESHOLDS.jvmHeapPercent,
       ...sustained,
+      // No EMF line for 3 minutes means the application stopped reporting (hung, crashed, log driver
+      // blocked): notify instead of staying silently OK.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.dbPoolAlarm = this.alarm('DbPoolAlarm', {
       alarmDescription: `DB connection pool above ${KPI_THRESHOLDS.dbPoolPercent}% in use for 3 minutes: orders will queue for connections.`,
       metric: appMetric(APP_METRICS.dbPool),
       threshold: KPI_THRESHOLDS.dbPoolPercent,
       ...sustained,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.target5xxAlarm = this.alarm('Target5xxAlarm', {
       alarmDescription: 'OrderBroker tasks return 5xx: orders are failing.',

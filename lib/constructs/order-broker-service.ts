@@ -7,6 +7,14 @@ import { Construct } from 'constructs';
 /** The only capacity provider on the order path. FARGATE_SPOT can be reclaimed with two minutes' notice. */
 export const ORDER_PATH_CAPACITY_PROVIDER = 'FARGATE';
 
+/**
+ * The service's capacity-provider strategy: constant, whatever the configuration (no `base`: see
+ * {@link OrderBrokerService}).
+ */
+export const ORDER_PATH_STRATEGY: readonly ecs.CapacityProviderStrategy[] = [
+  { capacityProvider: ORDER_PATH_CAPACITY_PROVIDER, weight: 1 },
+];
+
 /** Properties of {@link OrderBrokerService}. */
 export interface OrderBrokerServiceProps {
   readonly vpc: ec2.IVpc;
@@ -17,8 +25,6 @@ export interface OrderBrokerServiceProps {
   readonly serviceName: string;
   /** The task definition the service runs (the configured architecture). */
   readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** Tasks always running: the FARGATE base of the capacity-provider strategy. */
-  readonly warmFloor: number;
   /** The target group production traffic starts on. */
   readonly blueTargetGroup: elbv2.IApplicationTargetGroup;
 }
@@ -30,6 +36,11 @@ export interface OrderBrokerServiceProps {
  * The service has no `DesiredCount` in the template on purpose: a stack update at 11:00 must not reset
  * 24 running tasks to the template value. Application Auto Scaling owns the count (its minimum is the
  * warm floor, so a new service is raised to the floor within a minute).
+ *
+ * The capacity-provider strategy is a constant (FARGATE, weight 1, no `base`): under the CODE_DEPLOY controller
+ * `UpdateService` cannot change it (only a CodeDeploy deployment can), so a strategy fed by floorTasks/warmTasks
+ * would fail the next stack update that changes either key. With a single provider `base` places nothing
+ * anyway; the warm floor lives in the scalable target's minimum and the scheduled minimums (scaling.ts).
  */
 export class OrderBrokerService extends Construct {
   public readonly cluster: ecs.Cluster;
@@ -49,9 +60,7 @@ export class OrderBrokerService extends Construct {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
-    this.capacityProviderStrategy = [
-      { capacityProvider: ORDER_PATH_CAPACITY_PROVIDER, base: props.warmFloor, weight: 1 },
-    ];
+    this.capacityProviderStrategy = ORDER_PATH_STRATEGY.map((item) => ({ ...item }));
     // Only FARGATE is associated with the cluster: FARGATE_SPOT cannot be selected by accident.
     const association = new ecs.CfnClusterCapacityProviderAssociations(this, 'CapacityProviders', {
       cluster: this.cluster.clusterName,

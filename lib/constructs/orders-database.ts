@@ -74,7 +74,7 @@ export class OrdersDatabase extends Construct {
       logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
       encryptionKey: props.logsKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     const instanceType = new ec2.InstanceType(cfg.instanceClass);

@@ -64,7 +64,7 @@ export class OrderBrokerTaskDefinitions extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: props.logsKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
       description: 'OrderBroker task execution: pull the image, write the service logs.',

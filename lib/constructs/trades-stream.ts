@@ -4,10 +4,19 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { TradesStreamConfig } from '../config/types';
 
+/** Name of the created stream of a real deployment. */
+export const TRADES_STREAM_NAME = 'trades';
+
 /** Properties of {@link TradesStream}. */
 export interface TradesStreamProps {
   /** Create the stream, or import an existing one. */
   readonly stream: TradesStreamConfig;
+  /**
+   * Name of a created stream.
+   *
+   * @default 'trades'
+   */
+  readonly streamName?: string;
   /** Customer managed key of a created stream. */
   readonly dataKey: kms.IKey;
 }
@@ -41,12 +50,12 @@ export class TradesStream extends Construct {
 
     this.encryptionKey = props.dataKey;
     this.stream = new kinesis.Stream(this, 'Stream', {
-      streamName: 'trades',
+      streamName: props.streamName ?? TRADES_STREAM_NAME,
       streamMode: kinesis.StreamMode.ON_DEMAND,
       encryption: kinesis.StreamEncryption.KMS,
       encryptionKey: props.dataKey,
       retentionPeriod: Duration.hours(cfg.retentionHours),
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
   }
 }

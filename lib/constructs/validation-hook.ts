@@ -101,9 +101,12 @@ export interface ValidationHookProps {
    */
   readonly timeout?: Duration;
   /**
-   * Reserved concurrency: one deployment runs per deployment group, plus one for a rollback overlapping it.
+   * Reserved concurrency (opt-in). Off by default: Lambda refuses a reservation that would leave the account
+   * fewer than 10 unreserved executions, and a fresh account starts with a quota of 10, so a default
+   * reservation fails the first create. Set it (e.g. 2: one deployment plus an overlapping rollback) only in
+   * accounts whose quota leaves room.
    *
-   * @default 2
+   * @default - no reservation (the function draws from the account's unreserved pool)
    */
   readonly reservedConcurrency?: number;
   /**
@@ -130,7 +133,6 @@ export const VALIDATION_DEFAULTS = {
   maxP99LatencyMs: 250,
   minSuccessPercent: 100,
   timeoutSeconds: 60,
-  reservedConcurrency: 2,
   /** Sending stops this long before the function times out, so the verdict is always reported. */
   reportMarginMs: 10000,
 } as const;
@@ -175,7 +177,7 @@ export class ValidationHook extends Construct {
     const maxP99LatencyMs = t.maxP99Latency?.toMilliseconds() ?? VALIDATION_DEFAULTS.maxP99LatencyMs;
     const minSuccessPercent = t.minSuccessPercent ?? VALIDATION_DEFAULTS.minSuccessPercent;
     this.timeout = props.timeout ?? Duration.seconds(VALIDATION_DEFAULTS.timeoutSeconds);
-    const reservedConcurrency = props.reservedConcurrency ?? VALIDATION_DEFAULTS.reservedConcurrency;
+    const reservedConcurrency = props.reservedConcurrency;
     validateProps({
       orders,
       concurrency,
@@ -206,7 +208,7 @@ export class ValidationHook extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: props.logsKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.role = new iam.Role(this, 'Role', {
@@ -287,7 +289,7 @@ export class ValidationHook extends Construct {
     });
     this.throttlesAlarm = this.alarm('ThrottlesAlarm', {
       alarmDescription:
-        'Validation hook throttled (reserved concurrency reached): a deployment hook did not run.',
+        'Validation hook throttled (account concurrency or the opt-in reservation exhausted): a deployment hook did not run.',
       metric: this.function.metricThrottles({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
     });
@@ -366,7 +368,7 @@ function validateProps(v: {
   maxP99LatencyMs: number;
   minSuccessPercent: number;
   timeoutMs: number;
-  reservedConcurrency: number;
+  reservedConcurrency?: number;
 }): void {
   const check = (ok: boolean, message: string) => {
     if (!ok) throw new Error(`ValidationHook: ${message}`);
@@ -393,7 +395,8 @@ function validateProps(v: {
     `thresholds.minSuccessPercent = ${v.minSuccessPercent}: expected 0 to 100`,
   );
   check(
-    int(v.reservedConcurrency) && v.reservedConcurrency >= 1 && v.reservedConcurrency <= 10,
+    v.reservedConcurrency === undefined ||
+      (int(v.reservedConcurrency) && v.reservedConcurrency >= 1 && v.reservedConcurrency <= 10),
     `reservedConcurrency = ${v.reservedConcurrency}: expected an integer from 1 to 10`,
   );
   // Health probe + ceil(orders / concurrency) rounds of requests, each at most requestTimeout, then the margin.

@@ -3,7 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmActionsRule } from '../../aspects/alarms/alarm-actions';
+import { AlarmTopicAccessRule } from '../../aspects/alarms/alarm-topic-access';
 import { DeploymentRollbackRule } from '../../aspects/alarms/deployment-rollback';
 import { ServiceKpiAlarmsRule } from '../../aspects/alarms/service-kpi-alarms';
 import { findingsOf, ids, ruleTestStack } from '../helpers/rules';
@@ -128,12 +131,58 @@ describe('TAP-ALM-3 deployment rollback', () => {
       serviceRoleArn: 'role',
       ...props,
     });
-  const watching = { alarmConfiguration: { enabled: true, alarms: [{ name: 'tg-5xx' }] } };
+  const cfnAlarm = (stack: Stack, id: string, props: Partial<cloudwatch.CfnAlarmProps>) =>
+    new cloudwatch.CfnAlarm(stack, id, {
+      comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 2,
+      threshold: 1,
+      alarmActions: [TOPIC],
+      ...props,
+    });
+  /** Alarms on every required trigger: target 5xx count, ALB 5xx, 5xx rate (math) and p99 latency. */
+  const triggers = (stack: Stack, only?: string[]) => {
+    const metric = (name: string) => ({
+      metric: { namespace: 'AWS/ApplicationELB', metricName: name },
+      period: 60,
+      stat: 'Sum',
+    });
+    const all: Record<string, cloudwatch.CfnAlarm> = {
+      Tg5xx: cfnAlarm(stack, 'Tg5xx', {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        period: 60,
+        statistic: 'Sum',
+      }),
+      Elb5xx: cfnAlarm(stack, 'Elb5xx', {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_ELB_5XX_Count',
+        period: 60,
+        statistic: 'Sum',
+      }),
+      Rate: cfnAlarm(stack, 'Rate', {
+        metrics: [
+          { id: 'errors', metricStat: metric('HTTPCode_Target_5XX_Count'), returnData: false },
+          { id: 'requests', metricStat: metric('RequestCount'), returnData: false },
+          { id: 'rate', expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)' },
+        ],
+      }),
+      Latency: cfnAlarm(stack, 'Latency', {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'TargetResponseTime',
+        period: 60,
+        extendedStatistic: 'p99',
+      }),
+    };
+    const names = Object.entries(all)
+      .filter(([id]) => !only || only.includes(id))
+      .map(([, a]) => ({ name: a.ref }));
+    return { alarmConfiguration: { enabled: true, alarms: names } };
+  };
 
   test('passes when the group watches alarms and rolls back on failure and alarm', () => {
     const { app, stack } = ruleTestStack();
     group(stack, {
-      ...watching,
+      ...triggers(stack),
       autoRollbackConfiguration: {
         enabled: true,
         events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
@@ -144,11 +193,27 @@ describe('TAP-ALM-3 deployment rollback', () => {
 
   test('fails with TAP-ALM-3 when automatic rollback is disabled', () => {
     const { app, stack } = ruleTestStack();
-    group(stack, { ...watching, autoRollbackConfiguration: { enabled: false } });
+    group(stack, { ...triggers(stack), autoRollbackConfiguration: { enabled: false } });
     const findings = findingsOf(app, new DeploymentRollbackRule());
     expect(ids(findings)).toEqual(['TAP-ALM-3 @ Group']);
     expect(findings[0].message).toContain(
       'does not roll back automatically on DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM',
+    );
+  });
+
+  test('fails with TAP-ALM-3 when the group watches only a target 5xx count (a light 10% canary slips through)', () => {
+    const { app, stack } = ruleTestStack();
+    group(stack, {
+      ...triggers(stack, ['Tg5xx']),
+      autoRollbackConfiguration: {
+        enabled: true,
+        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
+      },
+    });
+    const findings = findingsOf(app, new DeploymentRollbackRule());
+    expect(ids(findings)).toEqual(['TAP-ALM-3 @ Group']);
+    expect(findings[0].message).toContain(
+      'has no rollback alarm on ALB-generated 5xx (HTTPCode_ELB_5XX_Count), 5xx rate (metric math over RequestCount and HTTPCode_Target_5XX_Count), latency (TargetResponseTime)',
     );
   });
 
@@ -162,6 +227,126 @@ describe('TAP-ALM-3 deployment rollback', () => {
     });
     expect(findingsOf(app, new DeploymentRollbackRule()).map((f) => f.message)).toEqual([
       expect.stringContaining('watches no alarms'),
+    ]);
+  });
+});
+
+describe('TAP-ALM-4 alarm topics let CloudWatch publish and use the key', () => {
+  const cwPublish = (topicRef: string, conditions = true) => ({
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: 'sns:Publish',
+    Resource: topicRef,
+    ...(conditions
+      ? {
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': '111111111111' },
+            ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-2:111111111111:alarm:*' },
+          },
+        }
+      : {}),
+  });
+  const denyInsecure = {
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'sns:Publish',
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+  const cwKey = {
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+  };
+
+  function topicWithAlarm(
+    stack: Stack,
+    options: { statements?: object[]; keyStatements?: object[]; kmsMasterKeyId?: string },
+  ): void {
+    const key =
+      options.keyStatements &&
+      new kms.CfnKey(stack, 'Key', {
+        keyPolicy: { Version: '2012-10-17', Statement: options.keyStatements },
+      });
+    const topic = new sns.CfnTopic(stack, 'Topic', {
+      kmsMasterKeyId: key ? key.attrArn : options.kmsMasterKeyId,
+    });
+    if (options.statements) {
+      new sns.CfnTopicPolicy(stack, 'Policy', {
+        topics: [topic.ref],
+        policyDocument: { Version: '2012-10-17', Statement: options.statements },
+      });
+    }
+    new cloudwatch.CfnAlarm(stack, 'Alarm', {
+      metricName: 'X',
+      namespace: 'X',
+      comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 1,
+      threshold: 1,
+      alarmActions: [topic.ref],
+    });
+  }
+
+  test('passes when the topic policy allows CloudWatch (scoped) and the key lets CloudWatch use it', () => {
+    const { app, stack } = ruleTestStack();
+    topicWithAlarm(stack, { statements: [denyInsecure, cwPublish('t')], keyStatements: [cwKey] });
+    expect(ids(findingsOf(app, new AlarmTopicAccessRule()))).toEqual([]);
+  });
+
+  test('passes for a topic no alarm notifies', () => {
+    const { app, stack } = ruleTestStack();
+    new sns.CfnTopic(stack, 'Topic', {});
+    new sns.CfnTopicPolicy(stack, 'Policy', {
+      topics: [new sns.CfnTopic(stack, 'Other', {}).ref],
+      policyDocument: { Statement: [denyInsecure] },
+    });
+    expect(ids(findingsOf(app, new AlarmTopicAccessRule()))).toEqual([]);
+  });
+
+  test('fails with TAP-ALM-4 when the only topic policy statement is the TLS Deny (enforceSSL alone)', () => {
+    const { app, stack } = ruleTestStack();
+    topicWithAlarm(stack, { statements: [denyInsecure], keyStatements: [cwKey] });
+    const findings = findingsOf(app, new AlarmTopicAccessRule());
+    expect(ids(findings)).toEqual(['TAP-ALM-4 @ Topic']);
+    expect(findings[0].message).toContain(
+      'is an alarm action but no topic policy allows cloudwatch.amazonaws.com sns:Publish',
+    );
+  });
+
+  test('fails with TAP-ALM-4 when CloudWatch may publish without source conditions', () => {
+    const { app, stack } = ruleTestStack();
+    topicWithAlarm(stack, { statements: [cwPublish('t', false)], keyStatements: [cwKey] });
+    expect(findingsOf(app, new AlarmTopicAccessRule()).map((f) => f.message)).toEqual([
+      expect.stringContaining('without StringEquals aws:SourceAccount and ArnLike aws:SourceArn'),
+    ]);
+  });
+
+  test("fails with TAP-ALM-4 when the topic's key does not let CloudWatch decrypt", () => {
+    const { app, stack } = ruleTestStack();
+    topicWithAlarm(stack, {
+      statements: [cwPublish('t')],
+      keyStatements: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      ],
+    });
+    const findings = findingsOf(app, new AlarmTopicAccessRule());
+    expect(ids(findings)).toEqual(['TAP-ALM-4 @ Topic']);
+    expect(findings[0].message).toContain(
+      'whose policy does not let CloudWatch kms:Decrypt and kms:GenerateDataKey*',
+    );
+  });
+
+  test('fails with TAP-ALM-4 when the topic uses the AWS managed SNS key', () => {
+    const { app, stack } = ruleTestStack();
+    topicWithAlarm(stack, { statements: [cwPublish('t')], kmsMasterKeyId: 'alias/aws/sns' });
+    expect(findingsOf(app, new AlarmTopicAccessRule()).map((f) => f.message)).toEqual([
+      expect.stringContaining('is encrypted with a key outside this stack (alias/aws/sns)'),
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import type { Stack } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BothArchitecturesRule } from '../../aspects/capacity/both-architectures';
 import { CapacityProviderStrategyRule } from '../../aspects/capacity/capacity-provider-strategy';
@@ -10,6 +11,7 @@ import { TaskCpuLimitRule } from '../../aspects/capacity/task-cpu-limit';
 import { findingsOf, ids, ruleTestStack } from '../helpers/rules';
 
 const FARGATE_BASE_2 = [{ capacityProvider: 'FARGATE', base: 2, weight: 1 }];
+const FARGATE_ONLY = [{ capacityProvider: 'FARGATE', weight: 1 }];
 
 function service(stack: Stack, props: Partial<ecs.CfnServiceProps>) {
   return new ecs.CfnService(stack, 'Service', {
@@ -20,9 +22,9 @@ function service(stack: Stack, props: Partial<ecs.CfnServiceProps>) {
 }
 
 describe('TAP-CAP-1 capacity-provider strategy', () => {
-  test('passes for a strategy without launch type', () => {
+  test('passes for a constant FARGATE strategy without launch type or base', () => {
     const { app, stack } = ruleTestStack();
-    service(stack, {});
+    service(stack, { capacityProviderStrategy: FARGATE_ONLY });
     expect(ids(findingsOf(app, new CapacityProviderStrategyRule()))).toEqual([]);
   });
 
@@ -38,21 +40,74 @@ describe('TAP-CAP-1 capacity-provider strategy', () => {
       'TAP-CAP-1 TAP-CAP-1: has no CapacityProviderStrategy',
     ]);
   });
-});
 
-describe('TAP-CAP-2 FARGATE base covers the warm floor', () => {
-  test('passes when the FARGATE base equals the warm floor', () => {
+  test('fails with TAP-CAP-1 when a CODE_DEPLOY service sets a base (UpdateService cannot change it)', () => {
     const { app, stack } = ruleTestStack();
     service(stack, {});
+    const findings = findingsOf(app, new CapacityProviderStrategyRule());
+    expect(ids(findings)).toEqual(['TAP-CAP-1 @ Service']);
+    expect(findings[0].message).toContain(
+      'sets Base 2 on FARGATE: a CODE_DEPLOY service changes its strategy only through a CodeDeploy deployment',
+    );
+  });
+});
+
+describe('TAP-CAP-2 the scalable target keeps the warm floor running', () => {
+  function target(
+    stack: Stack,
+    svc: ecs.CfnService,
+    minCapacity: number,
+    scheduled: Array<[string, number]> = [],
+  ): appscaling.CfnScalableTarget {
+    return new appscaling.CfnScalableTarget(stack, 'Target', {
+      serviceNamespace: 'ecs',
+      scalableDimension: 'ecs:service:DesiredCount',
+      resourceId: `service/cluster/${svc.attrName}`,
+      minCapacity,
+      maxCapacity: 10,
+      scheduledActions: scheduled.map(([name, min]) => ({
+        scheduledActionName: name,
+        schedule: 'cron(0 9 ? * MON-FRI *)',
+        scalableTargetAction: { minCapacity: min, maxCapacity: 10 },
+      })),
+    });
+  }
+
+  test('passes when the minimum and every scheduled minimum are at least the warm floor', () => {
+    const { app, stack } = ruleTestStack();
+    target(stack, service(stack, { capacityProviderStrategy: FARGATE_ONLY }), 2, [
+      ['PreOpen', 8],
+      ['PostOpen', 2],
+    ]);
     expect(ids(findingsOf(app, new FargateWarmFloorRule(2)))).toEqual([]);
   });
 
-  test('fails with TAP-CAP-2 when the base is below the warm floor', () => {
+  test('fails with TAP-CAP-2 when the scalable target minimum is below the warm floor', () => {
     const { app, stack } = ruleTestStack();
-    service(stack, {});
+    target(stack, service(stack, { capacityProviderStrategy: FARGATE_ONLY }), 2);
     const findings = findingsOf(app, new FargateWarmFloorRule(8));
     expect(ids(findings)).toEqual(['TAP-CAP-2 @ Service']);
-    expect(findings[0].message).toContain('has a FARGATE base of 2, below the warm floor of 8');
+    expect(findings[0].message).toContain('with MinCapacity 2, below the warm floor of 8');
+  });
+
+  test('fails with TAP-CAP-2 when a scheduled action lowers the minimum below the warm floor', () => {
+    const { app, stack } = ruleTestStack();
+    target(stack, service(stack, { capacityProviderStrategy: FARGATE_ONLY }), 4, [['PostClose', 1]]);
+    const findings = findingsOf(app, new FargateWarmFloorRule(4));
+    expect(ids(findings)).toEqual(['TAP-CAP-2 @ Service']);
+    expect(findings[0].message).toContain(
+      'has a scheduled action PostClose lowering the minimum to 1, below the warm floor of 4',
+    );
+  });
+
+  test('fails with TAP-CAP-2 when a FARGATE base is the only floor (no scalable target)', () => {
+    const { app, stack } = ruleTestStack();
+    service(stack, {});
+    const findings = findingsOf(app, new FargateWarmFloorRule(2));
+    expect(ids(findings)).toEqual(['TAP-CAP-2 @ Service']);
+    expect(findings[0].message).toContain(
+      'has no ecs:service:DesiredCount scalable target, so nothing keeps the warm floor of 2 running',
+    );
   });
 });
 

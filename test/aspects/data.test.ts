@@ -3,6 +3,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DeletionProtectionRule } from '../../aspects/data/deletion-protection';
 import { EncryptionAtRestRule } from '../../aspects/data/encryption-at-rest';
 import { LogRetentionRule } from '../../aspects/data/log-retention';
@@ -10,9 +11,10 @@ import { StatefulRetentionRule } from '../../aspects/data/stateful-retention';
 import { findingsOf, ids, ruleTestStack } from '../helpers/rules';
 
 describe('TAP-DAT-1 stateful resources retained', () => {
-  test('passes for a retained log group, a snapshotted cluster and its (deleted) instance', () => {
+  test('passes for a log group retained except on create, a snapshotted cluster and its (deleted) instance', () => {
     const { app, stack } = ruleTestStack();
-    new logs.LogGroup(stack, 'Logs', { removalPolicy: RemovalPolicy.RETAIN });
+    new logs.LogGroup(stack, 'Logs', { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
+    new s3.CfnBucket(stack, 'Bucket').applyRemovalPolicy(RemovalPolicy.RETAIN);
     const cluster = new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql' });
     cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
     new rds.CfnDBInstance(stack, 'Writer', {
@@ -33,6 +35,16 @@ describe('TAP-DAT-1 stateful resources retained', () => {
       'TAP-DAT-1 @ Logs/Resource: TAP-DAT-1: has DeletionPolicy Delete',
       'TAP-DAT-1 @ Logs/Resource: TAP-DAT-1: has UpdateReplacePolicy Delete',
     ]);
+  });
+
+  test('fails with TAP-DAT-1 for a named stream kept with plain Retain (a failed create leaves it behind)', () => {
+    const { app, stack } = ruleTestStack();
+    new kinesis.CfnStream(stack, 'Stream', { name: 'trades' }).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const findings = findingsOf(app, new StatefulRetentionRule());
+    expect(ids(findings)).toEqual(['TAP-DAT-1 @ Stream']);
+    expect(findings[0].message).toContain(
+      'has DeletionPolicy Retain: the rollback of a failed first create leaves it behind and the retry fails with "already exists"',
+    );
   });
 
   test('fails with TAP-DAT-1 for a standalone database instance without policies', () => {

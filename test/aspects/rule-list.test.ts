@@ -20,6 +20,7 @@ test('the project rules are exactly these IDs, in this order (a rule cannot sile
     'TAP-ALM-1',
     'TAP-ALM-2',
     'TAP-ALM-3',
+    'TAP-ALM-4',
     'TAP-CAP-1',
     'TAP-CAP-2',
     'TAP-CAP-3',

@@ -30,7 +30,7 @@ const { stack, config } = put;
 const platform = stack.platform;
 const good = platform.taskDefinitions.byArchitecture[config.service.architecture];
 const bad = new OrderBrokerTaskDefinitions(stack, 'BadVersion', {
-  familyPrefix: `orderbroker-${config.profile}-bad`,
+  familyPrefix: `orderbroker-${put.environmentName}-bad`,
   imageRepository: config.service.imageRepository,
   imageTag: BAD_IMAGE_TAG,
   cpu: config.service.cpu,
@@ -40,7 +40,7 @@ const bad = new OrderBrokerTaskDefinitions(stack, 'BadVersion', {
   taskRole: platform.taskRole.role,
   logsKey: stack.keys.logsKey,
   logRetention: config.service.logRetentionDays,
-  metricsEnvironment: config.profile,
+  metricsEnvironment: put.environmentName,
   environment: { ORDERBROKER_SCENARIO: 'bad-version-rollback' },
 }).byArchitecture[config.service.architecture];
 

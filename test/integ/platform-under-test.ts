@@ -19,24 +19,45 @@ export interface PlatformUnderTest {
   readonly config: TapConfig;
   /** Where the assertions live: same region as the platform, so they can reference its resources. */
   readonly assertionStack: Stack;
+  /** Deployment name of the stack under test: in every physical name (`orderbroker-<name>`, ...). */
+  readonly environmentName: string;
 }
+
+/**
+ * The integration-test apps, each with its own deployment name, so none shares a physical name (the `trades`
+ * stream, `orders-dev`, `orderbroker-dev`, target groups, the hook function) with `OrderBroker-dev` or with
+ * another integration test in the same account (test/integ/physical-names.test.ts).
+ */
+export const INTEG_STACKS = {
+  OrderBrokerIntegBlueGreen: 'integ-bg',
+  OrderBrokerIntegBadVersion: 'integ-bad',
+  OrderBrokerIntegPreOpen: 'integ-pre',
+} as const;
+
+/** The stack id of an integration test. */
+export type IntegStackId = keyof typeof INTEG_STACKS;
 
 /**
  * Builds the real OrderBroker stack, with cdk.json's context, under `stackId` (so a test never replaces a
  * real `OrderBroker-dev`), tagged like the app, and made disposable: an integration test must be able to
  * delete what it deployed.
  */
-export function platformUnderTest(stackId: string): PlatformUnderTest {
+export function platformUnderTest(stackId: IntegStackId, app?: App): PlatformUnderTest {
   const context = cdkJsonContext();
-  const app = new App({ context });
+  app ??= new App({ context });
   // Configuration from cdk.json only: integ-runner adds context keys of its own (e.g. `default`) that the
   // configuration resolver would rightly reject as unknown.
   const config = resolveConfig(context);
-  const stack = new TapStack(app, stackId, { config });
+  const environmentName = INTEG_STACKS[stackId];
+  const stack = new TapStack(app, stackId, {
+    config,
+    environmentName,
+    tradesStreamName: `trades-${environmentName}`,
+  });
   Aspects.of(app).add(new RequiredTagsAspect(config.tags), { priority: AspectPriority.MUTATING });
   Aspects.of(stack).add(new DisposableForIntegTests(), { priority: AspectPriority.MUTATING });
   const assertionStack = new Stack(app, `${stackId}Assertions`, { env: { region: config.env.region } });
-  return { app, stack, config, assertionStack };
+  return { app, stack, config, assertionStack, environmentName };
 }
 
 /**

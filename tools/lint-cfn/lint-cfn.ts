@@ -271,7 +271,10 @@ function locate(
   const candidates =
     constructPath && profile
       ? entriesFor(register, profile).filter(
-          (e) => e.rule === m.Rule.Id && covers(`${stack!.stackName}/${e.path}`, constructPath),
+          (e) =>
+            e.rule === m.Rule.Id &&
+            (e.message === undefined || e.message === m.Message) &&
+            covers(`${stack!.stackName}/${e.path}`, constructPath),
         )
       : [];
   return {

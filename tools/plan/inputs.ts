@@ -80,8 +80,16 @@ export type TrafficRouting =
 export interface PlanInputs {
   readonly service: {
     readonly source: SourceRef;
-    /** FARGATE `Base` of the service's capacity-provider strategy: tasks always on FARGATE (the warm floor). */
+    /**
+     * The warm floor: the scalable target's MinCapacity, the minimum that really keeps tasks running (the
+     * service has no DesiredCount and its strategy no base).
+     */
     readonly warmFloor: number;
+    /**
+     * FARGATE `Base` of the service's capacity-provider strategy; must be 0: a CODE_DEPLOY service changes its
+     * strategy only through a CodeDeploy deployment, so a configuration-fed base fails stack updates.
+     */
+    readonly strategyBase: number;
     readonly capacityProviders: string[];
     /** The architecture of the task definition the service runs. */
     readonly runningArchitecture: 'ARM64' | 'X86_64';
@@ -176,14 +184,17 @@ function findDeployment(template: CfnTemplate): { group: FoundResource; service:
   );
 }
 
-function readService(service: FoundResource): Omit<PlanInputs['service'], 'runningArchitecture'> & {
+function readService(service: FoundResource): Omit<
+  PlanInputs['service'],
+  'runningArchitecture' | 'warmFloor'
+> & {
   readonly containerName?: string;
   readonly taskDefinitionRef: unknown;
 } {
   const strategy = service.properties.CapacityProviderStrategy;
   if (!Array.isArray(strategy) || strategy.length === 0) {
     throw new PlanInputError(
-      `AWS::ECS::Service ${service.logicalId}: no CapacityProviderStrategy; the warm floor is the FARGATE base of that strategy`,
+      `AWS::ECS::Service ${service.logicalId}: no CapacityProviderStrategy; the service must place its tasks on FARGATE through a strategy`,
     );
   }
   const fargate: unknown = (strategy as unknown[]).find(
@@ -201,7 +212,7 @@ function readService(service: FoundResource): Omit<PlanInputs['service'], 'runni
     : undefined;
   return {
     source: src(service),
-    warmFloor: base,
+    strategyBase: base,
     capacityProviders: strategy.map((s) => String(getPath(s, ['CapacityProvider']))),
     containerName: typeof containerName === 'string' ? containerName : undefined,
     taskDefinitionRef: service.properties.TaskDefinition,
@@ -479,7 +490,11 @@ export function readPlanInputs(template: CfnTemplate): PlanInputs {
   const events = getPath(group.properties, ['AutoRollbackConfiguration', 'Events']);
   const rollbackEnabled = getPath(group.properties, ['AutoRollbackConfiguration', 'Enabled']) === true;
   return {
-    service: { ...service, runningArchitecture: taskDefinitions.running.architecture },
+    service: {
+      ...service,
+      warmFloor: scalableTarget.minCapacity,
+      runningArchitecture: taskDefinitions.running.architecture,
+    },
     taskDefinitions: taskDefinitions.all,
     scalableTarget,
     ...readPolicies(template, scalableTarget.source.logicalId),

@@ -122,7 +122,7 @@ function capacitySection(report: PlanReport, p: ProfilePlan): string {
     `### Capacity over a trading day`,
     '',
     `Scalable target: MinCapacity ${c.scalableTarget.minCapacity}, MaxCapacity ${c.scalableTarget.maxCapacity}. ` +
-      `Warm floor (FARGATE base of the capacity-provider strategy ${c.capacityProviders.join(', ')}): ${c.warmFloor} tasks. ` +
+      `Warm floor (the scalable target's minimum; the service's strategy on ${c.capacityProviders.join(', ')} has no base): ${c.warmFloor} tasks. ` +
       `Pre-open level: ${c.preOpen.level} (${c.preOpen.action}); pre-close level: ${c.preClose.level} (${c.preClose.action}).`,
     '',
     actions,
@@ -201,6 +201,21 @@ function rollbackSection(p: ProfilePlan): string {
     alarms,
     '',
     `**Worst case: ${seconds(rb.budgetSeconds)}** (${rb.worstAlarm ?? 'no alarm'}). Green holds at most ${rb.maxExposurePercent}% of production traffic before the rollback lands. Rollback events: ${rb.autoRollbackEvents.join(', ') || 'none'}.`,
+    '',
+    rollbackClocksText(rb),
+  ].join('\n');
+}
+
+/** The two clocks of "rollback within 5 minutes", and which one the requirement is met on. */
+function rollbackClocksText(rb: ProfilePlan['rollback']): string {
+  const c = rb.clocks;
+  const limit = 300;
+  const onset = c.fromFailureOnsetSeconds <= limit ? 'meets' : 'misses';
+  const start = c.fromDeploymentStartSeconds <= limit ? 'meets' : 'does not meet';
+  return [
+    '**Which clock:** the 5-minute requirement is measured from **failure onset** (a bad green starts failing while it serves production traffic) to production back on blue.',
+    `- From failure onset: **${seconds(c.fromFailureOnsetSeconds)}**: ${onset} the 300 s limit.`,
+    `- From deployment start (CreateDeployment, a bad version that passes validation and fails as soon as it takes traffic): **${seconds(c.fromDeploymentStartSeconds)}** = ${c.deploymentStartParts.map((p) => `${p.seconds} s ${p.label}`).join(' + ')}: ${start} 300 s. Before traffic moves production stays on blue, so this clock measures how long a deployment takes to be undone, not customer exposure.`,
   ].join('\n');
 }
 

@@ -175,7 +175,7 @@ function capacityChecks(
     const line = `${d.date} ${hhmm(d.fromMinute)}-${hhmm(d.toMinute)}: lowest scheduled minimum ${lowest}, warm floor ${inputs.service.warmFloor}`;
     (lowest >= inputs.service.warmFloor ? floorOk : floorFail).push(line);
   }
-  const targetLine = `scalable target MinCapacity ${inputs.scalableTarget.minCapacity}, FARGATE base ${inputs.service.warmFloor}`;
+  const targetLine = `scalable target MinCapacity ${inputs.scalableTarget.minCapacity} is the warm floor; service strategy FARGATE base ${inputs.service.strategyBase} (must be 0: a CODE_DEPLOY service changes its strategy only through a deployment)`;
   return [
     check(
       'PLAN-CAP-1',
@@ -200,8 +200,8 @@ function capacityChecks(
     ),
     check(
       'PLAN-CAP-6',
-      'The scalable target minimum keeps the warm floor running',
-      inputs.scalableTarget.minCapacity >= inputs.service.warmFloor ? [] : [targetLine],
+      'The scalable target minimum keeps the warm floor running; the service strategy has no base',
+      inputs.scalableTarget.minCapacity >= 1 && inputs.service.strategyBase === 0 ? [] : [targetLine],
       [targetLine],
     ),
   ];
@@ -231,10 +231,10 @@ export function computeProfilePlan(
   const fullWeekend = dayCapacity(actions, inputs.scalableTarget.minCapacity, saturday, zone, 0, 1439);
 
   const serve = serveTime(inputs, assumptions.fargateColdStart);
-  const rollback = rollbackBudget(inputs, assumptions.rollbackLatency);
+  const rollback = rollbackBudget(inputs, assumptions.rollbackLatency, serve.cold.totalSeconds);
   const cost = costPlan(inputs, assumptions, taskHours(fullWeekday), taskHours(fullWeekend));
 
-  const warmLine = `${serve.warm.warmFloor} tasks always running (FARGATE base) serve at once: ${serve.warm.secondsToServe} s`;
+  const warmLine = `${serve.warm.warmFloor} tasks always running (scalable target minimum) serve at once: ${serve.warm.secondsToServe} s`;
   const healthLines = serve.healthChecks.map(
     (h) =>
       `${h.targetGroup}: ${h.intervalSeconds} s x ${h.healthyThreshold} = ${h.budgetSeconds} s${

@@ -14,7 +14,7 @@ export interface ServeTime {
   /** Slowest target group: seconds from a started container to "healthy" in the ALB. */
   readonly healthCheckSeconds: number;
   readonly warm: {
-    /** Tasks always running (FARGATE base). */
+    /** Tasks always running (the scalable target's minimum). */
     readonly warmFloor: number;
     /** Spare task-equivalents the warm floor holds at the CPU target: warmFloor x (1 - target/100). */
     readonly headroomTaskEquivalents?: number;
@@ -127,6 +127,19 @@ export interface RollbackBudget {
     /** Hook timeout + CodeDeploy reaction: when a failing validation has stopped the deployment. */
     readonly decisionSeconds: number;
   };
+  /**
+   * The two clocks of "rollback within 5 minutes". The requirement runs on the failure-onset clock (a bad
+   * green starts failing while it serves production traffic -> production back on blue): that is
+   * {@link budgetSeconds}. From CreateDeployment, a bad version that passes validation and fails as soon as it
+   * takes traffic is rolled back after: green tasks started and healthy + the validation hook (bounded by its
+   * timeout) + the alarm path.
+   */
+  readonly clocks: {
+    readonly fromFailureOnsetSeconds: number;
+    readonly fromDeploymentStartSeconds: number;
+    /** The parts of the deployment-start clock, in order. */
+    readonly deploymentStartParts: ReadonlyArray<{ readonly label: string; readonly seconds: number }>;
+  };
 }
 
 function signalSeconds(alarm: RollbackAlarmInput, inputs: PlanInputs): number {
@@ -146,7 +159,11 @@ function exposure(routing: TrafficRouting, budgetSeconds: number): number {
  * Worst-case rollback: a bad green task set takes production traffic, the failure shows in the slowest
  * rollback alarm, CodeDeploy reacts and re-points the production listener at blue.
  */
-export function rollbackBudget(inputs: PlanInputs, latency: readonly TimedComponent[]): RollbackBudget {
+export function rollbackBudget(
+  inputs: PlanInputs,
+  latency: readonly TimedComponent[],
+  greenReadySeconds = 0,
+): RollbackBudget {
   const latencies = latency.map(({ id, label, seconds, source }) => ({ id, label, seconds, source }));
   const fixed = latencies.reduce((s, l) => s + l.seconds, 0);
   const alarms = inputs.deployment.alarms.map((a): AlarmBudget => {
@@ -193,6 +210,24 @@ export function rollbackBudget(inputs: PlanInputs, latency: readonly TimedCompon
           decisionSeconds: hook.timeoutSeconds + reaction,
         }
       : undefined,
+    clocks: rollbackClocks(budgetSeconds, greenReadySeconds, hook?.timeoutSeconds ?? 0),
+  };
+}
+
+function rollbackClocks(
+  budgetSeconds: number,
+  greenReadySeconds: number,
+  hookSeconds: number,
+): RollbackBudget['clocks'] {
+  const parts = [
+    { label: 'green task set started and healthy (cold start)', seconds: greenReadySeconds },
+    { label: 'validation hook (at most its timeout)', seconds: hookSeconds },
+    { label: 'alarm path from failure onset to production on blue', seconds: budgetSeconds },
+  ];
+  return {
+    fromFailureOnsetSeconds: budgetSeconds,
+    fromDeploymentStartSeconds: parts.reduce((sum, p) => sum + p.seconds, 0),
+    deploymentStartParts: parts,
   };
 }
 

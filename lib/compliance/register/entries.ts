@@ -38,6 +38,9 @@ export const LIBRARY_ACKNOWLEDGEMENTS: readonly LibraryAcknowledgement[] = [
   },
 ];
 
+/** The only E3002 message acknowledged on listeners and the scalable target (cfn-lint's schemas lag on Tags). */
+export const CFN_LINT_TAGS_MESSAGE = "Additional properties are not allowed ('Tags' was unexpected)";
+
 const OWNERS = {
   platform: 'platform-team',
   security: 'security-engineering',
@@ -534,6 +537,19 @@ export const REGISTER: readonly RegisterEntry[] = [
     controls: ['NIST SI-2'],
   },
 
+  {
+    layer: 'cdk-nag-nist-800-53-r5',
+    rule: 'NIST.800.53.R5-LambdaConcurrency',
+    path: `${HOOK}/Function`,
+    reason:
+      'No reserved concurrency on purpose (issue 10, defect 3): Lambda refuses a reservation that leaves the account fewer than 10 unreserved executions, and a fresh account starts at a quota of 10, so a reservation fails the first create. CodeDeploy invokes the hook once per deployment (one deployment per group at a time); the Throttles alarm notifies the SRE topic if the account pool is ever exhausted. Opt in with the reservedConcurrency prop where the quota allows.',
+    owner: OWNERS.platform,
+    approvedBy: 'security-engineering',
+    reference: 'ISSUE-10',
+    expires: '2027-05-31',
+    controls: ['NIST SC-6'],
+  },
+
   // --- Data ----------------------------------------------------------------------------------------------
   {
     layer: 'cdk-nag-aws-solutions',
@@ -598,6 +614,7 @@ export const REGISTER: readonly RegisterEntry[] = [
     rule: 'E3002',
     path,
     profiles,
+    message: CFN_LINT_TAGS_MESSAGE,
     reason:
       "cfn-lint 1.51's bundled us-east-2 schema has no Tags on AWS::ElasticLoadBalancingV2::Listener and AWS::ApplicationAutoScaling::ScalableTarget; aws-cdk-lib 2.276 (generated from the current CloudFormation registry) and its bundled CloudFormation Validate both accept them. Re-check when cfn-lint updates its schemas, and on the first deployment.",
     owner: OWNERS.platform,

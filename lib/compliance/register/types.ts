@@ -68,6 +68,13 @@ export interface RegisterEntry {
    * @default - every profile
    */
   readonly profiles?: readonly ProfileName[];
+  /**
+   * cfn-lint entries only: the exact message the entry accepts, so one acknowledged message of a rule does not
+   * hide any other finding of the same rule on the same construct.
+   *
+   * @default - every message of the rule on the path
+   */
+  readonly message?: string;
   /** Control IDs the finding maps to (for auditors), e.g. `CT.ELB.PR.1`, `NIST SC-8`. */
   readonly controls?: readonly string[];
   /**

@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { synthTemplate } from '../../helpers/synth';
+import { resourceByPrefix, synthTemplate } from '../../helpers/synth';
 
 let dev: Template;
 beforeAll(() => {
@@ -94,16 +94,69 @@ test('a deployment rolls back automatically on failure, on stop and on alarm', (
   });
 });
 
-test('5xx and unhealthy-host alarms on both target groups are wired for rollback', () => {
+test('5xx, unhealthy-host, 5xx-rate and latency alarms on both target groups and the ALB 5xx alarm roll back', () => {
   const config = deploymentGroup(dev).AlarmConfiguration;
   expect(config.Enabled).toBe(true);
   expect(config.Alarms.map((a: any) => a.Name.Ref.replace(/[0-9A-F]{8}$/, ''))).toEqual([
     'PlatformBlueGreenBlueTarget5xx',
     'PlatformBlueGreenBlueUnhealthyHosts',
+    'PlatformBlueGreenBlueTarget5xxRate',
+    'PlatformBlueGreenBlueLatencyP99',
     'PlatformBlueGreenGreenTarget5xx',
     'PlatformBlueGreenGreenUnhealthyHosts',
+    'PlatformBlueGreenGreenTarget5xxRate',
+    'PlatformBlueGreenGreenLatencyP99',
+    'PlatformBlueGreenLoadBalancer5xx',
   ]);
+  // CodeDeploy accepts at most 10 alarms per deployment group.
+  expect(config.Alarms.length).toBeLessThanOrEqual(10);
   expect(config.IgnorePollAlarmFailure).toBeUndefined();
+});
+
+test('the ALB-generated 5xx alarm watches the load balancer (no target answered)', () => {
+  dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'HTTPCode_ELB_5XX_Count',
+    Namespace: 'AWS/ApplicationELB',
+    Dimensions: [{ Name: 'LoadBalancer', Value: Match.anyValue() }],
+    Statistic: 'Sum',
+    Period: 60,
+    EvaluationPeriods: 2,
+    DatapointsToAlarm: 2,
+    Threshold: 5,
+    TreatMissingData: 'notBreaching',
+  });
+});
+
+test.each(['Blue', 'Green'])(
+  'the %s 5xx RATE alarm is metric math over RequestCount (a light canary trips it)',
+  (color) => {
+    const alarm = resourceByPrefix(dev, 'AWS::CloudWatch::Alarm', `PlatformBlueGreen${color}Target5xxRate`);
+    const metrics = alarm.Properties.Metrics as any[];
+    expect(metrics.find((m) => m.Expression)).toMatchObject({
+      Expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
+    });
+    expect(
+      metrics
+        .filter((m) => m.MetricStat)
+        .map((m) => [m.Id, m.MetricStat.Metric.MetricName])
+        .sort(),
+    ).toEqual([
+      ['errors', 'HTTPCode_Target_5XX_Count'],
+      ['requests', 'RequestCount'],
+    ]);
+    expect(alarm.Properties).toMatchObject({ Threshold: 5, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+  },
+);
+
+test.each(['Blue', 'Green'])('the %s latency regression alarm watches p99 target response time', (color) => {
+  const alarm = resourceByPrefix(dev, 'AWS::CloudWatch::Alarm', `PlatformBlueGreen${color}LatencyP99`);
+  expect(alarm.Properties).toMatchObject({
+    MetricName: 'TargetResponseTime',
+    ExtendedStatistic: 'p99',
+    Threshold: 0.25,
+    EvaluationPeriods: 2,
+    ComparisonOperator: 'GreaterThanThreshold',
+  });
 });
 
 test.each([

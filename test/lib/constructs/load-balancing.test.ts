@@ -1,5 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { resourceByPrefix, synthTemplate } from '../../helpers/synth';
+import * as fs from 'fs';
+import * as path from 'path';
+import { REPO_ROOT, resourceByPrefix, synthTemplate } from '../../helpers/synth';
 
 let dev: Template;
 let prod: Template;
@@ -155,9 +157,24 @@ describe('target groups', () => {
       HealthCheckIntervalSeconds: 5,
       HealthCheckTimeoutSeconds: 3,
       HealthyThresholdCount: 2,
-      UnhealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 3,
       Matcher: { HttpCode: '200' },
     });
+  });
+
+  test('a task survives two failed checks (a JVM pause) and a new task is healthy within 30 s of start', () => {
+    const appStartSeconds = (
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'data', 'plan-assumptions.json'), 'utf8')) as {
+        fargateColdStart: Array<{ id: string; seconds: number }>;
+      }
+    ).fargateColdStart.find((a) => a.id === 'appStart')!.seconds;
+    for (const tg of Object.values(dev.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))) {
+      const p = tg.Properties;
+      expect(p.UnhealthyThresholdCount).toBeGreaterThanOrEqual(3);
+      expect(appStartSeconds + p.HealthCheckIntervalSeconds * p.HealthyThresholdCount).toBeLessThanOrEqual(
+        30,
+      );
+    }
   });
 
   test.each(['blue', 'green'])(

@@ -31,6 +31,45 @@ describe('SRE topic', () => {
     });
   });
 
+  test('lets CloudWatch alarms of this account publish: the TLS-only topic policy replaces the default one', () => {
+    const alarmArn = {
+      'Fn::Join': ['', ['arn:aws:cloudwatch:us-east-2:', { Ref: 'AWS::AccountId' }, ':alarm:*']],
+    };
+    dev.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': alarmArn },
+            },
+          },
+        ]),
+      },
+    });
+    dev.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'OrderBroker SRE alarm topic',
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': alarmArn },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
   test('lets CloudWatch alarms use the alerts key, or notifications would be dropped', () => {
     dev.hasResourceProperties('AWS::KMS::Key', {
       Description: 'OrderBroker SRE alarm topic',
@@ -77,6 +116,16 @@ describe('KPI alarms', () => {
       OKActions: [topicRef],
     });
   });
+
+  test.each(['JvmHeapUtilization', 'DbConnectionPoolUtilization'])(
+    '%s notifies when the application stops emitting it (missing data is breaching)',
+    (metricName) => {
+      dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        TreatMissingData: 'breaching',
+      });
+    },
+  );
 
   test('target 5xx on the load balancer', () => {
     dev.hasResourceProperties('AWS::CloudWatch::Alarm', {

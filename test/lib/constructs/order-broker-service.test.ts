@@ -27,7 +27,7 @@ describe('cluster', () => {
   test('is associated with the FARGATE capacity provider only', () => {
     dev.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
       CapacityProviders: ['FARGATE'],
-      DefaultCapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Base: 2, Weight: 1 }],
+      DefaultCapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }],
     });
   });
 });
@@ -149,14 +149,31 @@ describe('task definitions', () => {
 });
 
 describe('service', () => {
-  test('is deployed by CodeDeploy, on FARGATE only, with the warm floor as base', () => {
+  test('is deployed by CodeDeploy, on a constant FARGATE-only strategy without a base', () => {
     dev.hasResourceProperties('AWS::ECS::Service', {
       ServiceName: 'orderbroker-dev',
       DeploymentController: { Type: 'CODE_DEPLOY' },
-      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Base: 2, Weight: 1 }],
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }],
       LaunchType: Match.absent(),
     });
   });
+
+  // Under CODE_DEPLOY, UpdateService cannot change the capacity-provider strategy (only a CodeDeploy
+  // deployment can): if floorTasks/warmTasks reached the service, changing them would fail the stack update.
+  test.each([
+    ['floorTasks', { floorTasks: 3 }],
+    ['warmTasks', { warmTasks: 3 }],
+  ])(
+    'changing %s leaves AWS::ECS::Service unchanged and moves the scalable target minimum',
+    (_key, change) => {
+      const changed = synthTemplate(change);
+      expect(changed.findResources('AWS::ECS::Service')).toEqual(dev.findResources('AWS::ECS::Service'));
+      const minOf = (t: Template) =>
+        Object.values(t.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))[0].Properties
+          .MinCapacity;
+      expect([minOf(dev), minOf(changed)]).toEqual([2, 4]);
+    },
+  );
 
   test('runs the configured architecture (ARM64 by default)', () => {
     dev.hasResourceProperties('AWS::ECS::Service', { TaskDefinition: 'orderbroker-dev-arm64' });

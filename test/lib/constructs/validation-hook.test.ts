@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -135,7 +135,7 @@ describe('ValidationHook in the platform stack', () => {
   test('its log group is encrypted with the platform logs key, has retention and is retained', () => {
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { KmsKeyId: arnOf(stack.keys.logsKey), RetentionInDays: 30 },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
     const groups = template.findResources('AWS::Logs::LogGroup');
@@ -162,9 +162,16 @@ describe('ValidationHook in the platform stack', () => {
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: 60,
-      ReservedConcurrentExecutions: 2,
       VpcConfig: { SubnetIds: appSubnetRefs, SecurityGroupIds: [testSgId] },
     });
+  });
+
+  test('reserves no concurrency by default: a reservation fails to create in an account with the starting quota of 10', () => {
+    const fns = template.findResources('AWS::Lambda::Function', {
+      Properties: { FunctionName: 'CodeDeployHook_orderbroker-dev-validation' },
+    });
+    expect(Object.keys(fns)).toHaveLength(1);
+    expect(Object.values(fns)[0].Properties).not.toHaveProperty('ReservedConcurrentExecutions');
   });
 
   test('is invoked without retries: a retry would report twice on one hook execution', () => {
@@ -304,7 +311,7 @@ describe('ValidationHook in the platform stack', () => {
   test('outputs what the AppSpec must carry: capacity-provider strategy and task networking', () => {
     const outputs = template.findOutputs('*');
     expect(JSON.parse(outputs.CapacityProviderStrategy.Value as string)).toEqual([
-      { capacityProvider: 'FARGATE', base: 2, weight: 1 },
+      { capacityProvider: 'FARGATE', weight: 1 },
     ]);
     expect(outputs.TaskSubnetIds.Value).toEqual({
       'Fn::Join': ['', [appSubnetRefs[0], ',', appSubnetRefs[1], ',', appSubnetRefs[2]]],
@@ -385,6 +392,14 @@ describe('ValidationHook props are checked at construction', () => {
     expect(fixture({ thresholds: { minSuccessPercent: 101 } })).toThrow(
       'ValidationHook: thresholds.minSuccessPercent = 101: expected 0 to 100',
     );
+  });
+
+  test('reserves concurrency only when opted in', () => {
+    const hook = fixture({ reservedConcurrency: 2 })();
+    Template.fromStack(Stack.of(hook)).hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'CodeDeployHook_ob-validation',
+      ReservedConcurrentExecutions: 2,
+    });
   });
 
   test('rejects a reserved concurrency of 0 (the hook could never run)', () => {

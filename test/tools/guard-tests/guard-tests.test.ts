@@ -23,8 +23,10 @@ describe('project Guard rules (policies/)', () => {
   test('the rules are the ones the issue asks for, at least', () => {
     expect(guardRuleFiles(POLICIES_DIR).map((f) => path.basename(f, '.guard'))).toEqual([
       'tap_alarm_actions',
+      'tap_alarm_topic_cloudwatch_access',
       'tap_alb_deletion_protection_access_logs',
       'tap_ecs_code_deploy_capacity_provider',
+      'tap_ecs_scalable_target_floor',
       'tap_log_groups_encrypted',
       'tap_no_internet_ingress',
       'tap_required_tags',

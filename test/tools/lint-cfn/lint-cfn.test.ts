@@ -4,7 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import type * as sarif from 'sarif';
 import { createApp } from '../../../lib/app';
-import { listRegister, type RegisterEntry } from '../../../lib/compliance/acknowledgements';
+import {
+  CFN_LINT_TAGS_MESSAGE,
+  listRegister,
+  type RegisterEntry,
+} from '../../../lib/compliance/acknowledgements';
 import {
   CFN_LINT_VERSION,
   EXIT,
@@ -120,6 +124,14 @@ describe('npm run lint:cfn with cfn-lint', () => {
         },
       ]);
       expect(fs.readFileSync(result.junitPath!, 'utf8')).toContain('<skipped/>');
+    });
+
+    test('an entry narrowed to another message (the Tags one) does not hide this E3002 (exit 1)', () => {
+      expect(report([{ ...ACK, message: CFN_LINT_TAGS_MESSAGE }]).exitCode).toBe(EXIT.errors);
+      expect(
+        report([{ ...ACK, message: "Additional properties are not allowed ('Colour' was unexpected)" }])
+          .exitCode,
+      ).toBe(EXIT.ok);
     });
 
     test('an expired acknowledgement no longer applies (exit 1) and the output says it expired', () => {

@@ -52,7 +52,7 @@ export function fixtureTemplate(): CfnTemplate & { Resources: Loose; Outputs: Lo
       Svc: {
         Type: 'AWS::ECS::Service',
         Properties: {
-          CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Base: 3, Weight: 1 }],
+          CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }],
           LoadBalancers: [{ ContainerName: 'app', ContainerPort: 8080, TargetGroupArn: { Ref: 'TgA' } }],
           TaskDefinition: 'fam-arm',
         },

@@ -32,10 +32,10 @@ describe('the plan of the synthesized dev stack', () => {
   test('reads the pre-open and pre-close levels and the warm floor from the template', () => {
     const t = clone();
     const byName = (name: string) => scheduled(t).find((a) => a.ScheduledActionName === name)!;
-    const service = ofType(t, 'AWS::ECS::Service')[0];
+    const target = ofType(t, 'AWS::ApplicationAutoScaling::ScalableTarget')[0];
     expect(devPlan.capacity.preOpen.level).toBe(byName('PreOpen').ScalableTargetAction.MinCapacity);
     expect(devPlan.capacity.preClose.level).toBe(byName('PreClose').ScalableTargetAction.MinCapacity);
-    expect(devPlan.capacity.warmFloor).toBe(service.Properties.CapacityProviderStrategy[0].Base);
+    expect(devPlan.capacity.warmFloor).toBe(target.Properties.MinCapacity);
     expect(countAt(devPlan.capacity.days[0], '09:25')).toBe(devPlan.capacity.preOpen.level);
     expect(countAt(devPlan.capacity.days[0], '15:55')).toBe(devPlan.capacity.preClose.level);
   });

@@ -217,10 +217,35 @@ describe('the plan of the fixture', () => {
     expect(checkStatus(after, 'PLAN-SERVE-2')).toBe('fail');
   });
 
+  test('states both rollback clocks: failure onset (the requirement) and deployment start', () => {
+    const p = plan(withHook(fixtureTemplate(), 120));
+    const c = p.rollback.clocks;
+    expect(c.fromFailureOnsetSeconds).toBe(p.rollback.budgetSeconds);
+    expect(c.fromDeploymentStartSeconds).toBe(p.serveTime.cold.totalSeconds + 120 + p.rollback.budgetSeconds);
+    expect(c.deploymentStartParts.map((x) => x.seconds)).toEqual([
+      p.serveTime.cold.totalSeconds,
+      120,
+      p.rollback.budgetSeconds,
+    ]);
+  });
+
   test('no warm floor fails PLAN-SERVE-1', () => {
     const t = fixtureTemplate();
-    t.Resources.Svc.Properties.CapacityProviderStrategy[0].Base = 0;
+    t.Resources.Target.Properties.MinCapacity = 0;
     expect(checkStatus(plan(t), 'PLAN-SERVE-1')).toBe('fail');
+  });
+
+  test('the warm floor is the scalable target minimum, not a strategy base', () => {
+    const t = fixtureTemplate();
+    t.Resources.Target.Properties.MinCapacity = 5;
+    expect(readPlanInputs(t).service.warmFloor).toBe(5);
+    expect(checkStatus(plan(t), 'PLAN-CAP-6')).toBe('pass');
+  });
+
+  test('a base on the CODE_DEPLOY service strategy fails PLAN-CAP-6 (UpdateService cannot change it)', () => {
+    const t = fixtureTemplate();
+    t.Resources.Svc.Properties.CapacityProviderStrategy[0].Base = 3;
+    expect(checkStatus(plan(t), 'PLAN-CAP-6')).toBe('fail');
   });
 
   test('the rollback budget is the slowest alarm: (evaluation periods + 1) x period + signal + latencies', () => {
