@@ -1,4 +1,4 @@
-import { type App, Aspects, Validations } from 'aws-cdk-lib';
+import { type App, Aspects, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { ASPECT_PRIORITIES, createTapRules } from '../../aspects';
 import { TASK_ROLE_ALLOWED_ACTIONS } from '../constructs/task-role';
@@ -14,6 +14,7 @@ import {
   type RegisterEntry,
 } from './acknowledgements';
 import { controlTowerPlugin, tapGuardPlugin } from './guard';
+import { IamEvaluationPlugin } from './iam-evaluation';
 
 /** Feature flags the gate depends on; synthesis refuses to run the gate without them. */
 export const REQUIRED_FEATURE_FLAGS: Readonly<Record<string, string>> = {
@@ -49,7 +50,8 @@ export interface ComplianceGateOptions {
  * 2. the project rules as READONLY Aspects (after the MUTATING tagging Aspect), area by area;
  * 3. cdk-nag AwsSolutions, NIST 800-53 rev 5 and PCI DSS 3.2.1;
  * 4. cfn-guard with the Control Tower proactive controls and with `policies/`, every finding an error;
- * 5. the CloudFormation Validate linter bundled with aws-cdk-lib runs by default; the gate checks the
+ * 5. the IAM evaluation: the task role's access matrix decided by an offline IAM evaluator;
+ * 6. the CloudFormation Validate linter bundled with aws-cdk-lib runs by default; the gate checks the
  *    feature flag that makes it blocking.
  *
  * Any unacknowledged error from any layer stops synthesis with a non-zero exit.
@@ -98,5 +100,22 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
     new PCIDSS321Checks(app),
     controlTowerPlugin(disabledControlTowerRules(register, config.profile, today)),
     tapGuardPlugin(),
+    iamEvaluationPlugin(config, stack),
   );
+}
+
+/** The IAM evaluation layer for this deployment (the contract facts come from the config). */
+export function iamEvaluationPlugin(config: TapConfig, stack: TapStack): IamEvaluationPlugin {
+  const stream = config.tradesStream;
+  const database = config.ordersDatabase;
+  return new IamEvaluationPlugin(stack.templateFile, {
+    taskRoleLogicalId: Stack.of(stack).getLogicalId(
+      stack.platform.taskRole.role.node.defaultChild as CfnElement,
+    ),
+    streamName: stream.mode === 'import' ? stream.streamName : 'trades',
+    streamArn: stream.mode === 'import' ? stream.streamArn : undefined,
+    streamKeyArn: stream.mode === 'import' ? stream.keyArn : undefined,
+    clusterResourceId: database.mode === 'import' ? database.clusterResourceId : undefined,
+    dbUser: config.dbUser,
+  });
 }
