@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- synthesized templates are untyped JSON */
 import type {
   IPolicyValidationContext,
   IPolicyValidationPlugin,

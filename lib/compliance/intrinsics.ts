@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- synthesized templates are untyped JSON */
 /**
  * Resolves CloudFormation intrinsics of a synthesized template to the strings AWS would see, offline.
  *
