@@ -248,7 +248,7 @@ describe('TAP-IAM-9 access matrix, decided by @cloud-copilot/iam-simulate', () =
     expect(
       new IamEvaluationPlugin('Other.template.json', dev.options).validate({
         templatePaths: [dev.templatePath],
-      }).success,
+      } as never).success,
     ).toBe(true);
   });
 
