@@ -230,3 +230,19 @@ export const ACCESS_MATRIX: readonly MatrixRequest[] = [
     why: 'Confused deputy: ECS acting for another account must not get the role (aws:SourceAccount/aws:SourceArn).',
   },
 ];
+
+/**
+ * Principals of other accounts that resource policies may name (TAP-IAM-7, TAP-DAT-6 and their Guard rules),
+ * each with the reason. Anything else of another account, and `*`, is a finding.
+ */
+export const FOREIGN_PRINCIPALS_ALLOWED: Readonly<Record<string, string>> = {
+  'arn:aws:iam::033677994240:root':
+    'Elastic Load Balancing account of us-east-2: writes the ALB access logs (S3 bucket policy, s3:PutObject on the log prefix).',
+};
+
+/**
+ * Secrets the execution role may inject into containers (`Secrets` of a container definition, TAP-IAM-8), by
+ * resolved ARN, each with the reason. Empty: the service authenticates to the database with IAM, and the
+ * RDS master secret is never injectable whatever this list says.
+ */
+export const CONTAINER_SECRETS_ALLOWED: Readonly<Record<string, string>> = {};

@@ -14,6 +14,7 @@ import {
   type RegisterEntry,
 } from './acknowledgements';
 import { controlTowerPlugin, tapGuardPlugin } from './guard';
+import { CONTAINER_SECRETS_ALLOWED, FOREIGN_PRINCIPALS_ALLOWED } from './access-matrix';
 import { IamEvaluationPlugin } from './iam-evaluation';
 
 /** Feature flags the gate depends on; synthesis refuses to run the gate without them. */
@@ -91,6 +92,10 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
     ],
     register,
     today,
+    minBackupRetentionDays:
+      config.ordersDatabase.mode === 'create' ? config.ordersDatabase.backupRetentionDays : undefined,
+    foreignPrincipalsAllowed: Object.keys(FOREIGN_PRINCIPALS_ALLOWED),
+    containerSecretsAllowed: Object.keys(CONTAINER_SECRETS_ALLOWED),
   });
   for (const rule of rules) Aspects.of(app).add(rule, { priority: ASPECT_PRIORITIES[rule.info.area] });
 
