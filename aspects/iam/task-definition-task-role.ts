@@ -1,4 +1,3 @@
-import { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { logicalIdOf } from '../resolved';
 import { type RuleInfo, TapRule } from '../rule';
@@ -38,7 +37,7 @@ export class TaskDefinitionTaskRoleRule extends TapRule {
       allowed.includes(String(getAtt[0]));
     if (ok) return;
     this.report(
-      node as CfnResource,
+      node,
       taskRoleArn === undefined
         ? 'has no TaskRoleArn'
         : `runs with task role ${JSON.stringify(taskRoleArn)}, not the contract role ${allowed.join(', ')}`,

@@ -236,6 +236,7 @@ export const ACCESS_MATRIX: readonly MatrixRequest[] = [
  * each with the reason. Anything else of another account, and `*`, is a finding.
  */
 export const FOREIGN_PRINCIPALS_ALLOWED: Readonly<Record<string, string>> = {
+  // eslint-disable-next-line no-restricted-syntax -- an allow-list entry: the exact principal ELB's bucket policy names
   'arn:aws:iam::033677994240:root':
     'Elastic Load Balancing account of us-east-2: writes the ALB access logs (S3 bucket policy, s3:PutObject on the log prefix).',
 };
