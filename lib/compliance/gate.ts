@@ -1,4 +1,4 @@
-import { type App, Aspects, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type App, Aspects, type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { ASPECT_PRIORITIES, createTapRules } from '../../aspects';
 import { TASK_ROLE_ALLOWED_ACTIONS } from '../constructs/task-role';
@@ -13,7 +13,8 @@ import {
   registerStructureProblems,
   type RegisterEntry,
 } from './acknowledgements';
-import { controlTowerPlugin, tapGuardPlugin } from './guard';
+import { controlTowerPlugin, type GuardParameters, tapGuardPlugin } from './guard';
+import { STAND_IN_ACCOUNT } from './intrinsics';
 import { CONTAINER_SECRETS_ALLOWED, FOREIGN_PRINCIPALS_ALLOWED } from './access-matrix';
 import { IamEvaluationPlugin } from './iam-evaluation';
 
@@ -104,7 +105,7 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     controlTowerPlugin(disabledControlTowerRules(register, config.profile, today)),
-    tapGuardPlugin(),
+    tapGuardPlugin(undefined, guardParameters(config, stack)),
     iamEvaluationPlugin(config, stack),
   );
 }
@@ -123,4 +124,15 @@ export function iamEvaluationPlugin(config: TapConfig, stack: TapStack): IamEval
     clusterResourceId: database.mode === 'import' ? database.clusterResourceId : undefined,
     dbUser: config.dbUser,
   });
+}
+
+/** The Guard variables set from this deployment's configuration (see policies/*.guard). */
+export function guardParameters(config: TapConfig, stack: TapStack): GuardParameters {
+  const account = Token.isUnresolved(stack.account) ? STAND_IN_ACCOUNT : stack.account;
+  return {
+    MIN_BACKUP_RETENTION_DAYS:
+      config.ordersDatabase.mode === 'create' ? config.ordersDatabase.backupRetentionDays : 1,
+    ALLOWED_FOREIGN_PRINCIPALS: Object.keys(FOREIGN_PRINCIPALS_ALLOWED),
+    OWN_ACCOUNT_PRINCIPAL: new RegExp(`^arn:aws[a-z-]*:(iam|sts)::${account}:`),
+  };
 }

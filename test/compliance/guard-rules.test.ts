@@ -6,11 +6,13 @@ import { STATEFUL_RESOURCE_TYPES } from '../../aspects/data/stateful-types';
 import {
   guardRuleFiles,
   listGuardRules,
+  parameterizedRuleFiles,
   missingGuardTests,
   POLICIES_DIR,
   runGuardTests,
 } from '../../lib/compliance/guard';
 import { TASK_ROLE_ALLOWED_ACTIONS } from '../../lib/constructs/task-role';
+import { CONTAINER_SECRETS_ALLOWED, FOREIGN_PRINCIPALS_ALLOWED } from '../../lib/compliance/access-matrix';
 
 const runs = runGuardTests();
 const guardList = (rule: string, variable: string): string[] => {
@@ -24,12 +26,16 @@ describe('project Guard rules (policies/)', () => {
     expect(guardRuleFiles(POLICIES_DIR).map((f) => path.basename(f, '.guard'))).toEqual([
       'tap_alarm_actions',
       'tap_alb_deletion_protection_access_logs',
+      'tap_aurora_backup_retention',
       'tap_ecs_code_deploy_capacity_provider',
       'tap_log_groups_encrypted',
       'tap_no_internet_ingress',
       'tap_required_tags',
+      'tap_resource_policy_principals',
+      'tap_sns_no_public_subscribe',
       'tap_stateful_resources_retained',
       'tap_task_role_action_allow_list',
+      'tap_task_role_contract',
     ]);
   });
 
@@ -90,6 +96,31 @@ describe('project Guard rules (policies/)', () => {
   test('tap_task_role_action_allow_list allows the same actions as TASK_ROLE_ALLOWED_ACTIONS', () => {
     expect(guardList('tap_task_role_action_allow_list', 'ALLOWED_ACTIONS')).toEqual(
       [...TASK_ROLE_ALLOWED_ACTIONS].sort(),
+    );
+  });
+
+  test('tap_resource_policy_principals allows the task role the same actions and foreign principals as the Aspects', () => {
+    expect(guardList('tap_resource_policy_principals', 'TASK_ROLE_ALLOWED_ACTIONS')).toEqual(
+      [...TASK_ROLE_ALLOWED_ACTIONS].sort(),
+    );
+    expect(guardList('tap_resource_policy_principals', 'ALLOWED_FOREIGN_PRINCIPALS')).toEqual(
+      Object.keys(FOREIGN_PRINCIPALS_ALLOWED).sort(),
+    );
+  });
+
+  test('tap_task_role_contract forbids every container secret, so the allow-list must stay empty', () => {
+    expect(CONTAINER_SECRETS_ALLOWED).toEqual({});
+  });
+
+  test('the gate sets the Guard parameters from the configuration, and an unknown parameter is an error', () => {
+    const files = parameterizedRuleFiles(guardRuleFiles(POLICIES_DIR), { MIN_BACKUP_RETENTION_DAYS: 35 });
+    const text = fs.readFileSync(
+      files.find((f) => f.endsWith('tap_aurora_backup_retention.guard'))!,
+      'utf8',
+    );
+    expect(text).toMatch(/^let MIN_BACKUP_RETENTION_DAYS = 35$/m);
+    expect(() => parameterizedRuleFiles(guardRuleFiles(POLICIES_DIR), { NO_SUCH: 1 })).toThrow(
+      /^Guard parameter\(s\) NO_SUCH are declared by no rule file/,
     );
   });
 
