@@ -11,18 +11,25 @@ import { CodeDeployControllerRule } from './capacity/code-deploy-controller';
 import { FargateWarmFloorRule } from './capacity/fargate-warm-floor';
 import { NoFargateSpotRule } from './capacity/no-fargate-spot';
 import { TaskCpuLimitRule } from './capacity/task-cpu-limit';
+import { BackupRetentionRule } from './data/backup-retention';
 import { DeletionProtectionRule } from './data/deletion-protection';
 import { EncryptionAtRestRule } from './data/encryption-at-rest';
+import { KeyPolicyAccountsRule } from './data/key-policy-accounts';
 import { LogRetentionRule } from './data/log-retention';
 import { StatefulRetentionRule } from './data/stateful-retention';
 import { AcknowledgementBindingRule } from './exemptions/acknowledgement-binding';
+import { TopicSubscribeRule } from './data/topic-subscribe';
 import { AcknowledgementExpiredRule } from './exemptions/acknowledgement-expired';
 import { AcknowledgementOutsideRegisterRule } from './exemptions/acknowledgement-outside-register';
 import { AcknowledgementUnmatchedRule } from './exemptions/acknowledgement-unmatched';
+import { ContainerSecretsRule } from './iam/container-secrets';
 import { ManagedPolicyAllowListRule } from './iam/managed-policy-allow-list';
 import { NoWildcardActionsRule } from './iam/no-wildcard-actions';
 import { NoWildcardResourcesRule } from './iam/no-wildcard-resources';
+import { ResourcePolicyPrincipalsRule } from './iam/resource-policy-principals';
+import { TaskDefinitionTaskRoleRule } from './iam/task-definition-task-role';
 import { TaskRoleGrantsRule, type TaskRoleContract } from './iam/task-role-grants';
+import { TaskRoleTrustRule } from './iam/task-role-trust';
 import { InternalLoadBalancersRule } from './network/internal-load-balancers';
 import { NoInternetIngressRule } from './network/no-internet-ingress';
 import type { RuleArea, RuleInfo, TapRule } from './rule';
@@ -64,6 +71,12 @@ export interface TapRulesOptions {
    * @default - none
    */
   readonly libraryAcknowledgements?: readonly LibraryAcknowledgement[];
+  /** The profile's Aurora backup retention (`dbBackupRetentionDays`); undefined when no cluster is created. */
+  readonly minBackupRetentionDays?: number;
+  /** Principals of other accounts resource and key policies may name (FOREIGN_PRINCIPALS_ALLOWED). */
+  readonly foreignPrincipalsAllowed?: readonly string[];
+  /** Secrets the execution role may inject into containers (CONTAINER_SECRETS_ALLOWED). */
+  readonly containerSecretsAllowed?: readonly string[];
 }
 
 /**
@@ -87,6 +100,14 @@ export function createTapRules(options: TapRulesOptions): TapRule[] {
     new NoWildcardResourcesRule(),
     new ManagedPolicyAllowListRule(),
     new TaskRoleGrantsRule(options.taskRoles),
+    new TaskDefinitionTaskRoleRule(options.taskRoles.map((c) => c.role)),
+    new TaskRoleTrustRule(options.taskRoles.map((c) => c.role)),
+    new ResourcePolicyPrincipalsRule(
+      options.taskRoles.map((c) => c.role),
+      [...new Set(options.taskRoles.flatMap((c) => c.allowedActions))],
+      options.foreignPrincipalsAllowed ?? [],
+    ),
+    new ContainerSecretsRule(options.containerSecretsAllowed ?? []),
     new ServiceKpiAlarmsRule(options.kpiMetrics),
     new AlarmActionsRule(),
     new DeploymentRollbackRule(),
@@ -101,6 +122,9 @@ export function createTapRules(options: TapRulesOptions): TapRule[] {
     new EncryptionAtRestRule(),
     new DeletionProtectionRule(),
     new LogRetentionRule(),
+    new BackupRetentionRule(options.minBackupRetentionDays),
+    new KeyPolicyAccountsRule(options.foreignPrincipalsAllowed ?? []),
+    new TopicSubscribeRule(),
     new NoInternetIngressRule(),
     new InternalLoadBalancersRule(),
   ];

@@ -19,13 +19,16 @@ export interface IdentityPermissions {
   readonly logicalId: string;
   /** Statements of the policy document(s) the resource holds. */
   readonly statements: Statement[];
-  /** For policies: the principals they attach to, as resolved references (`{ Ref: <logicalId> }`). */
+  /**
+   * For policies: the principals they attach to, as rendered (`{ Ref: <logicalId> }`, a literal name, or a name
+   * derived from an ARN); `RoleName` of an `AWS::IAM::RolePolicy` included.
+   */
   readonly attachedTo: unknown[];
   /** For roles, users, groups: their managed policy ARNs, flattened to text. */
   readonly managedPolicyArns: string[];
 }
 
-const POLICY_TYPES = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'];
+const POLICY_TYPES = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::RolePolicy'];
 const PRINCIPAL_TYPES = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'];
 
 /**
@@ -42,7 +45,12 @@ export function identityPermissions(node: IConstruct): IdentityPermissions | und
       node: resource,
       logicalId: r.logicalId,
       statements: statementsOf(p.PolicyDocument),
-      attachedTo: [...asList<unknown>(p.Roles), ...asList<unknown>(p.Users), ...asList<unknown>(p.Groups)],
+      attachedTo: [
+        ...asList<unknown>(p.Roles),
+        ...asList<unknown>(p.RoleName),
+        ...asList<unknown>(p.Users),
+        ...asList<unknown>(p.Groups),
+      ],
       managedPolicyArns: [],
     };
   }

@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { type RuleInfo, TapRule } from '../rule';
+import { resolverOf } from '../resolved';
 import { render } from '../template';
 import { actionsOf, identityPermissions, resourcesOf } from './policies';
 
@@ -23,7 +24,8 @@ export interface TaskRoleContract {
 /**
  * TAP-IAM-4: the OrderBroker task role holds exactly its declared grants (write the `trades` stream, encrypt
  * with its key, connect to `orders` as the service user) and nothing else: no extra statements, no inline or
- * managed policies, no action outside the allow-list.
+ * managed policies, no action outside the allow-list. A policy counts whichever way it names the role: by Ref,
+ * by name, by a name derived from the role's ARN, or as an `AWS::IAM::RolePolicy`.
  */
 export class TaskRoleGrantsRule extends TapRule {
   public readonly info: RuleInfo = {
@@ -65,8 +67,10 @@ export class TaskRoleGrantsRule extends TapRule {
     }
     const permissions = identityPermissions(node);
     if (!permissions) return;
-    const roleRef = JSON.stringify({ Ref: render(cfnRole).logicalId });
-    if (!permissions.attachedTo.some((p) => JSON.stringify(p) === roleRef)) return;
+    // Attached by any means: Ref, literal name, a name cut out of the role's ARN (Role.fromRoleArn).
+    const resolver = resolverOf(node);
+    const roleName = resolver.resolve({ Ref: render(cfnRole).logicalId }) as string;
+    if (!permissions.attachedTo.some((p) => resolver.resolve(p) === roleName)) return;
 
     const declared = contract.grants.map((g) => ({
       actions: new Set(g.actions),

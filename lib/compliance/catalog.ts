@@ -3,6 +3,7 @@ import { AwsSolutionsChecks, type NagPack, NIST80053R5Checks, PCIDSS321Checks } 
 import * as path from 'path';
 import { TAP_RULES } from '../../aspects';
 import { CONTROL_TOWER_RULES_DIR, listGuardRules, POLICIES_DIR } from './guard';
+import { IAM_EVALUATION_RULE_ID } from './iam-evaluation';
 import { layer, type Layer, type LayerId } from './layers';
 
 /** One rule a layer evaluates. */
@@ -72,6 +73,13 @@ export function complianceCatalog(disabledControlTowerRules: readonly string[] =
     entry('cdk-nag-pci-dss-321', nagPackRules(new PCIDSS321Checks())),
     entry('control-tower', guard(CONTROL_TOWER_RULES_DIR)),
     entry('tap-guard', guard(POLICIES_DIR)),
+    entry('iam-evaluation', [
+      {
+        id: IAM_EVALUATION_RULE_ID,
+        level: 'error',
+        title: 'The task role access matrix (lib/compliance/access-matrix.ts) decides as written',
+      },
+    ]),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { type App, Aspects, Validations } from 'aws-cdk-lib';
+import { type App, Aspects, type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { ASPECT_PRIORITIES, createTapRules } from '../../aspects';
 import { TASK_ROLE_ALLOWED_ACTIONS } from '../constructs/task-role';
@@ -13,8 +13,11 @@ import {
 } from './register/engine';
 import { LIBRARY_ACKNOWLEDGEMENTS, REGISTER } from './register/entries';
 import type { RegisterEntry } from './register/types';
-import { controlTowerPlugin, tapGuardPlugin } from './guard';
 import { complianceToday } from './today';
+import { controlTowerPlugin, type GuardParameters, tapGuardPlugin } from './guard';
+import { STAND_IN_ACCOUNT } from './intrinsics';
+import { CONTAINER_SECRETS_ALLOWED, FOREIGN_PRINCIPALS_ALLOWED } from './access-matrix';
+import { IamEvaluationPlugin } from './iam-evaluation';
 
 /** Feature flags the gate depends on; synthesis refuses to run the gate without them. */
 export const REQUIRED_FEATURE_FLAGS: Readonly<Record<string, string>> = {
@@ -51,7 +54,8 @@ export interface ComplianceGateOptions {
  * 2. the project rules as READONLY Aspects (after the MUTATING tagging Aspect), area by area;
  * 3. cdk-nag AwsSolutions, NIST 800-53 rev 5 and PCI DSS 3.2.1;
  * 4. cfn-guard with the Control Tower proactive controls and with `policies/`, every finding an error;
- * 5. the CloudFormation Validate linter bundled with aws-cdk-lib runs by default; the gate checks the
+ * 5. the IAM evaluation: the task role's access matrix decided by an offline IAM evaluator;
+ * 6. the CloudFormation Validate linter bundled with aws-cdk-lib runs by default; the gate checks the
  *    feature flag that makes it blocking.
  *
  * Any unacknowledged error from any layer stops synthesis with a non-zero exit.
@@ -93,6 +97,10 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
     register,
     today,
     libraryAcknowledgements: LIBRARY_ACKNOWLEDGEMENTS,
+    minBackupRetentionDays:
+      config.ordersDatabase.mode === 'create' ? config.ordersDatabase.backupRetentionDays : undefined,
+    foreignPrincipalsAllowed: Object.keys(FOREIGN_PRINCIPALS_ALLOWED),
+    containerSecretsAllowed: Object.keys(CONTAINER_SECRETS_ALLOWED),
   });
   for (const rule of rules) Aspects.of(app).add(rule, { priority: ASPECT_PRIORITIES[rule.info.area] });
 
@@ -101,6 +109,34 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     controlTowerPlugin(disabledControlTowerRules(register, config.profile, today)),
-    tapGuardPlugin(),
+    tapGuardPlugin(undefined, guardParameters(config, stack)),
+    iamEvaluationPlugin(config, stack),
   );
+}
+
+/** The IAM evaluation layer for this deployment (the contract facts come from the config). */
+export function iamEvaluationPlugin(config: TapConfig, stack: TapStack): IamEvaluationPlugin {
+  const stream = config.tradesStream;
+  const database = config.ordersDatabase;
+  return new IamEvaluationPlugin(stack.templateFile, {
+    taskRoleLogicalId: Stack.of(stack).getLogicalId(
+      stack.platform.taskRole.role.node.defaultChild as CfnElement,
+    ),
+    streamName: stream.mode === 'import' ? stream.streamName : 'trades',
+    streamArn: stream.mode === 'import' ? stream.streamArn : undefined,
+    streamKeyArn: stream.mode === 'import' ? stream.keyArn : undefined,
+    clusterResourceId: database.mode === 'import' ? database.clusterResourceId : undefined,
+    dbUser: config.dbUser,
+  });
+}
+
+/** The Guard variables set from this deployment's configuration (see policies/*.guard). */
+export function guardParameters(config: TapConfig, stack: TapStack): GuardParameters {
+  const account = Token.isUnresolved(stack.account) ? STAND_IN_ACCOUNT : stack.account;
+  return {
+    MIN_BACKUP_RETENTION_DAYS:
+      config.ordersDatabase.mode === 'create' ? config.ordersDatabase.backupRetentionDays : 1,
+    ALLOWED_FOREIGN_PRINCIPALS: Object.keys(FOREIGN_PRINCIPALS_ALLOWED),
+    OWN_ACCOUNT_PRINCIPAL: new RegExp(`^arn:aws[a-z-]*:(iam|sts)::${account}:`),
+  };
 }

@@ -5,6 +5,7 @@ import type {
   PolicyValidationPluginReport,
 } from 'aws-cdk-lib';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CONTROL_TOWER_PLUGIN_NAME, TAP_GUARD_PLUGIN_NAME } from './layers';
 
@@ -134,12 +135,58 @@ export function applicableRuleFiles(dir: string, types: ReadonlySet<string>): st
   });
 }
 
-/** The project's Guard rules in `policies/`. */
-export function tapGuardPlugin(policiesDir: string = POLICIES_DIR): ErrorSeverityPlugin {
+/**
+ * Values of Guard variables the gate sets from the configuration: `let <NAME> = <value>` lines of the rule
+ * files are replaced by these (a number, a list of strings, or a regex written `/.../`).
+ */
+export type GuardParameters = Readonly<Record<string, number | string | readonly string[] | RegExp>>;
+
+/** The project's Guard rules in `policies/`, with the variables in `parameters` set for this deployment. */
+export function tapGuardPlugin(
+  policiesDir: string = POLICIES_DIR,
+  parameters: GuardParameters = {},
+): ErrorSeverityPlugin {
   return new ErrorSeverityPlugin(
     TAP_GUARD_PLUGIN_NAME,
-    new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: guardRuleFiles(policiesDir) }),
+    new CfnGuardValidator({
+      controlTowerRulesEnabled: false,
+      rules: parameterizedRuleFiles(guardRuleFiles(policiesDir), parameters),
+    }),
   );
+}
+
+/**
+ * Copies of the rule files with their `let <NAME> = ...` line (one line) replaced by the parameter's value, in
+ * a temporary directory; the files themselves when there is no parameter.
+ *
+ * @throws Error naming a parameter no rule file declares
+ */
+export function parameterizedRuleFiles(files: readonly string[], parameters: GuardParameters): string[] {
+  const names = Object.keys(parameters);
+  if (names.length === 0) return [...files];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-guard-'));
+  const used = new Set<string>();
+  const out = files.map((file) => {
+    let text = fs.readFileSync(file, 'utf8');
+    for (const name of names) {
+      const line = new RegExp(`^let ${name} = .*$`, 'm');
+      if (!line.test(text)) continue;
+      used.add(name);
+      const value = parameters[name];
+      const rendered = value instanceof RegExp ? `/${value.source}/` : JSON.stringify(value);
+      text = text.replace(line, `let ${name} = ${rendered}`);
+    }
+    const target = path.join(dir, path.basename(file));
+    fs.writeFileSync(target, text);
+    return target;
+  });
+  const unused = names.filter((n) => !used.has(n));
+  if (unused.length > 0) {
+    throw new Error(
+      `Guard parameter(s) ${unused.join(', ')} are declared by no rule file (a one-line "let <NAME> = ..." in policies/*.guard)`,
+    );
+  }
+  return out;
 }
 
 /** The `.guard` files of a directory (not its tests), sorted. */

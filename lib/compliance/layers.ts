@@ -11,6 +11,7 @@ export type LayerId =
   | 'cdk-nag-pci-dss-321'
   | 'control-tower'
   | 'tap-guard'
+  | 'iam-evaluation'
   | 'cfn-validate'
   | 'cfn-lint';
 
@@ -41,6 +42,9 @@ export function tapAcknowledgementId(ruleId: string): string {
 export const CONTROL_TOWER_PLUGIN_NAME = 'cfn-guard-control-tower';
 /** Name of the wrapped cfn-guard plugin that runs our rules in `policies/`. */
 export const TAP_GUARD_PLUGIN_NAME = 'cfn-guard-tap-policies';
+
+/** Name of the plugin that evaluates the task role's access matrix with an offline IAM evaluator. */
+export const IAM_EVALUATION_PLUGIN_NAME = 'tap-iam-evaluation';
 
 /** Every layer, in the order the gate reports them. */
 export const LAYERS: readonly Layer[] = [
@@ -79,6 +83,12 @@ export const LAYERS: readonly Layer[] = [
     title: 'cfn-guard: project Guard rules (policies/)',
     pluginName: TAP_GUARD_PLUGIN_NAME,
     namespace: TAP_GUARD_PLUGIN_NAME,
+  },
+  {
+    id: 'iam-evaluation',
+    title: 'IAM evaluation: the task role access matrix (@cloud-copilot/iam-simulate)',
+    pluginName: IAM_EVALUATION_PLUGIN_NAME,
+    namespace: IAM_EVALUATION_PLUGIN_NAME,
   },
   {
     id: 'cfn-validate',

@@ -383,6 +383,8 @@ export const LAYER_DESCRIPTIONS: Readonly<Record<(typeof LAYERS)[number]['id'], 
     'AWS Control Tower proactive controls (CT.<SERVICE>.PR.<n>) as cfn-guard rules, run on each template.',
   'tap-guard':
     'The platform\'s own cfn-guard rules (policies/*.guard), each tested with passing and failing cases (guard-tests.xml).',
+  'iam-evaluation':
+    'An offline IAM evaluator (@cloud-copilot/iam-simulate) decides every request of the task role access matrix (lib/compliance/access-matrix.ts) over the synthesized template: identity, resource and trust policies, intrinsics resolved. A decision that differs blocks synthesis (TAP-IAM-9).',
   'cfn-validate':
     'The CloudFormation linter bundled with aws-cdk-lib (CloudFormation Validate): property and template errors CloudFormation would reject, and best-practice warnings. Blocking.',
   'cfn-lint':

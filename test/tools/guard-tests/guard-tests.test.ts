@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TAGGABLE_RESOURCE_TYPES } from '../../../aspects/tags/taggable-types';
 import { STATEFUL_RESOURCE_TYPES } from '../../../aspects/data/stateful-types';
-import { guardRuleFiles, POLICIES_DIR } from '../../../lib/compliance/guard';
+import { guardRuleFiles, parameterizedRuleFiles, POLICIES_DIR } from '../../../lib/compliance/guard';
 import {
   listGuardRules,
   missingGuardTests,
@@ -11,6 +11,7 @@ import {
   runGuardTestSuite,
 } from '../../../tools/guard-tests/guard-tests';
 import { TASK_ROLE_ALLOWED_ACTIONS } from '../../../lib/constructs/task-role';
+import { CONTAINER_SECRETS_ALLOWED, FOREIGN_PRINCIPALS_ALLOWED } from '../../../lib/compliance/access-matrix';
 
 const runs = runGuardTests();
 const guardList = (rule: string, variable: string): string[] => {
@@ -25,13 +26,17 @@ describe('project Guard rules (policies/)', () => {
       'tap_alarm_actions',
       'tap_alarm_topic_cloudwatch_access',
       'tap_alb_deletion_protection_access_logs',
+      'tap_aurora_backup_retention',
       'tap_ecs_code_deploy_capacity_provider',
       'tap_ecs_scalable_target_floor',
       'tap_log_groups_encrypted',
       'tap_no_internet_ingress',
       'tap_required_tags',
+      'tap_resource_policy_principals',
+      'tap_sns_no_public_subscribe',
       'tap_stateful_resources_retained',
       'tap_task_role_action_allow_list',
+      'tap_task_role_contract',
     ]);
   });
 
@@ -116,6 +121,31 @@ describe('project Guard rules (policies/)', () => {
   test('tap_task_role_action_allow_list allows the same actions as TASK_ROLE_ALLOWED_ACTIONS', () => {
     expect(guardList('tap_task_role_action_allow_list', 'ALLOWED_ACTIONS')).toEqual(
       [...TASK_ROLE_ALLOWED_ACTIONS].sort(),
+    );
+  });
+
+  test('tap_resource_policy_principals allows the task role the same actions and foreign principals as the Aspects', () => {
+    expect(guardList('tap_resource_policy_principals', 'TASK_ROLE_ALLOWED_ACTIONS')).toEqual(
+      [...TASK_ROLE_ALLOWED_ACTIONS].sort(),
+    );
+    expect(guardList('tap_resource_policy_principals', 'ALLOWED_FOREIGN_PRINCIPALS')).toEqual(
+      Object.keys(FOREIGN_PRINCIPALS_ALLOWED).sort(),
+    );
+  });
+
+  test('tap_task_role_contract forbids every container secret, so the allow-list must stay empty', () => {
+    expect(CONTAINER_SECRETS_ALLOWED).toEqual({});
+  });
+
+  test('the gate sets the Guard parameters from the configuration, and an unknown parameter is an error', () => {
+    const files = parameterizedRuleFiles(guardRuleFiles(POLICIES_DIR), { MIN_BACKUP_RETENTION_DAYS: 35 });
+    const text = fs.readFileSync(
+      files.find((f) => f.endsWith('tap_aurora_backup_retention.guard'))!,
+      'utf8',
+    );
+    expect(text).toMatch(/^let MIN_BACKUP_RETENTION_DAYS = 35$/m);
+    expect(() => parameterizedRuleFiles(guardRuleFiles(POLICIES_DIR), { NO_SUCH: 1 })).toThrow(
+      /^Guard parameter\(s\) NO_SUCH are declared by no rule file/,
     );
   });
 
