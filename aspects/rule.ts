@@ -2,7 +2,7 @@ import { Annotations, type IAspect, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** Areas of the project rules: the middle part of `TAP-<AREA>-<n>`. */
-export type RuleArea = 'TAG' | 'IAM' | 'ALM' | 'CAP' | 'DAT' | 'NET' | 'EXC';
+export type RuleArea = 'TAG' | 'IAM' | 'ALM' | 'CAP' | 'SCL' | 'DEP' | 'DAT' | 'NET' | 'EXC';
 
 /** What every project rule declares about itself. */
 export interface RuleInfo {

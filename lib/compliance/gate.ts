@@ -14,6 +14,7 @@ import {
   type RegisterEntry,
 } from './acknowledgements';
 import { controlTowerPlugin, tapGuardPlugin } from './guard';
+import { networkContract } from './network-contract';
 
 /** Feature flags the gate depends on; synthesis refuses to run the gate without them. */
 export const REQUIRED_FEATURE_FLAGS: Readonly<Record<string, string>> = {
@@ -87,6 +88,9 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
         allowedActions: TASK_ROLE_ALLOWED_ACTIONS,
       },
     ],
+    canary: { canaryPercent: config.deployment.canaryPercent, canaryMinutes: config.deployment.canaryMinutes },
+    bakeMinutes: config.deployment.terminationWaitMinutes,
+    network: networkContract(config),
     register,
     today,
   });
