@@ -168,6 +168,15 @@ export function flowFindings(
   if (!rules) return [];
   const flows = direction === 'ingress' ? contract.ingress : contract.egress;
   const findings: string[] = [];
+  if (direction === 'egress') {
+    const allowAll = defaultAllowAllEgress(node);
+    const role = allowAll ? roleOf(contract, allowAll) : undefined;
+    if (allowAll && !(role && contract.egressUncheckedRoles.includes(role))) {
+      findings.push(
+        `group ${allowAll} has no egress rule at all, so EC2's default allow-all egress stays: create it with allowAllOutbound: false`,
+      );
+    }
+  }
   for (const rule of rules) {
     const role = roleOf(contract, rule.group);
     if (role && direction === 'egress' && contract.egressUncheckedRoles.includes(role)) continue;
@@ -185,4 +194,19 @@ export function flowFindings(
     }
   }
   return findings;
+}
+
+/**
+ * The path of a group that keeps EC2's default allow-all egress: no inline egress and no
+ * AWS::EC2::SecurityGroupEgress on it (CloudFormation removes the default only when the group gets an egress
+ * rule, inline or separate).
+ */
+function defaultAllowAllEgress(node: IConstruct): string | undefined {
+  if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::EC2::SecurityGroup') return undefined;
+  const { logicalId, properties } = render(node);
+  if (asList(properties.SecurityGroupEgress as unknown[]).length > 0) return undefined;
+  const separate = stackResources(node, 'AWS::EC2::SecurityGroupEgress').some((e) =>
+    referencedLogicalIds(e.properties.GroupId).includes(logicalId),
+  );
+  return separate ? undefined : groupPath(node);
 }
