@@ -26,7 +26,8 @@ export function thresholdProblem(p: Record<string, unknown>): string | undefined
   const threshold = p.Threshold;
   const operator = p.ComparisonOperator;
   if (p.ThresholdMetricId !== undefined) return undefined;
-  if (typeof threshold !== 'number') return `has threshold ${JSON.stringify(threshold)}, not a literal number`;
+  if (typeof threshold !== 'number')
+    return `has threshold ${JSON.stringify(threshold)}, not a literal number`;
   if (!STATIC_COMPARISONS.includes(operator as (typeof STATIC_COMPARISONS)[number])) {
     return `compares with ${JSON.stringify(operator)}, which needs a ThresholdMetricId (an anomaly band) to fire`;
   }

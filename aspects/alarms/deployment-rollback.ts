@@ -40,8 +40,7 @@ export class DeploymentRollbackRule extends TapRule {
     );
     const pairs = asList(
       (p.BlueGreenDeploymentConfiguration === undefined ? undefined : p.LoadBalancerInfo) as
-        | { TargetGroupPairInfoList?: Array<{ TargetGroups?: Array<{ Name?: unknown }> }> }
-        | undefined,
+        { TargetGroupPairInfoList?: Array<{ TargetGroups?: Array<{ Name?: unknown }> }> } | undefined,
     ).flatMap((info) => asList(info.TargetGroupPairInfoList));
     const targetGroups = pairs.flatMap((pair) =>
       asList(pair.TargetGroups).flatMap((tg) => referencedLogicalIds(tg.Name)),

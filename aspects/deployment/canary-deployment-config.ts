@@ -66,7 +66,10 @@ export class CanaryDeploymentConfigRule extends TapRule {
       | undefined;
     const type = routing?.Type ?? 'AllAtOnce';
     if (type !== 'TimeBasedCanary') {
-      this.report(node, `shifts traffic ${type === 'AllAtOnce' ? 'all at once' : `with ${type}`}, not as a canary`);
+      this.report(
+        node,
+        `shifts traffic ${type === 'AllAtOnce' ? 'all at once' : `with ${type}`}, not as a canary`,
+      );
       return;
     }
     const { CanaryPercentage: percent, CanaryInterval: minutes } = routing?.TimeBasedCanary ?? {};

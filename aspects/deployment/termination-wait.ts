@@ -29,7 +29,12 @@ export class TerminationWaitRule extends TapRule {
     if (p.ECSServices === undefined) return;
     const terminate = (
       p.BlueGreenDeploymentConfiguration as
-        | { TerminateBlueInstancesOnDeploymentSuccess?: { Action?: string; TerminationWaitTimeInMinutes?: unknown } }
+        | {
+            TerminateBlueInstancesOnDeploymentSuccess?: {
+              Action?: string;
+              TerminationWaitTimeInMinutes?: unknown;
+            };
+          }
         | undefined
     )?.TerminateBlueInstancesOnDeploymentSuccess;
     if (terminate?.Action === 'KEEP_ALIVE') return;

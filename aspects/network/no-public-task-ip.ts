@@ -19,8 +19,7 @@ export class NoPublicTaskIpRule extends TapRule {
     if (!resource) return;
     const awsvpc = (
       render(resource).properties.NetworkConfiguration as
-        | { AwsvpcConfiguration?: { AssignPublicIp?: unknown } }
-        | undefined
+        { AwsvpcConfiguration?: { AssignPublicIp?: unknown } } | undefined
     )?.AwsvpcConfiguration;
     const assign = awsvpc?.AssignPublicIp;
     if (assign !== undefined && assign !== 'DISABLED') {

@@ -202,7 +202,8 @@ export function flowFindings(
  * rule, inline or separate).
  */
 function defaultAllowAllEgress(node: IConstruct): string | undefined {
-  if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::EC2::SecurityGroup') return undefined;
+  if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::EC2::SecurityGroup')
+    return undefined;
   const { logicalId, properties } = render(node);
   if (asList(properties.SecurityGroupEgress as unknown[]).length > 0) return undefined;
   const separate = stackResources(node, 'AWS::EC2::SecurityGroupEgress').some((e) =>

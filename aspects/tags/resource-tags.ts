@@ -29,7 +29,9 @@ export function resourceTags(node: IConstruct): Record<string, string> | undefin
     );
   }
   if (rendered && typeof rendered === 'object') {
-    return Object.fromEntries(Object.entries(rendered as Record<string, unknown>).map(([k, v]) => [k, text(v)]));
+    return Object.fromEntries(
+      Object.entries(rendered as Record<string, unknown>).map(([k, v]) => [k, text(v)]),
+    );
   }
   return {};
 }

@@ -10,13 +10,7 @@ import type { TapConfig } from '../config/types';
  */
 
 /** What a security group is for. A group of the template that has no role may have no rule at all. */
-export type NetworkRole =
-  | 'alb'
-  | 'testClient'
-  | 'tasks'
-  | 'database'
-  | 'databaseBootstrap'
-  | 'endpoints';
+export type NetworkRole = 'alb' | 'testClient' | 'tasks' | 'database' | 'databaseBootstrap' | 'endpoints';
 
 /**
  * The security groups of each role, by construct path relative to the stack (the L2 group; its L1 is
@@ -40,9 +34,7 @@ export const EGRESS_UNCHECKED_ROLES: readonly NetworkRole[] = ['endpoints'];
 
 /** One side of an allowed flow: another group by role, a literal CIDR, or a managed prefix list. */
 export type NetworkPeer =
-  | { readonly role: NetworkRole }
-  | { readonly cidr: string }
-  | { readonly prefixList: string };
+  { readonly role: NetworkRole } | { readonly cidr: string } | { readonly prefixList: string };
 
 /** One allowed flow: TCP on `port` between a group of `role` and `peer`. */
 export interface AllowedFlow {
@@ -130,6 +122,13 @@ export function networkContract(
         port: HTTPS_PORT,
         peer: { role: 'testClient' },
         why: 'the validation hook reports to CodeDeploy',
+      },
+      { role: 'endpoints', port: HTTPS_PORT, peer: { role: 'tasks' }, why: 'the tasks call AWS APIs' },
+      {
+        role: 'endpoints',
+        port: HTTPS_PORT,
+        peer: { role: 'databaseBootstrap' },
+        why: 'the database bootstrap calls AWS APIs',
       },
     ],
     egress: [
