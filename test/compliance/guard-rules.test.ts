@@ -23,12 +23,21 @@ describe('project Guard rules (policies/)', () => {
   test('the rules are the ones the issue asks for, at least', () => {
     expect(guardRuleFiles(POLICIES_DIR).map((f) => path.basename(f, '.guard'))).toEqual([
       'tap_alarm_actions',
+      'tap_alarm_can_fire',
       'tap_alb_deletion_protection_access_logs',
+      'tap_alb_internal',
+      'tap_codedeploy_rollback_alarms',
+      'tap_deployment_design_numbers',
       'tap_ecs_code_deploy_capacity_provider',
+      'tap_ecs_no_public_ip',
       'tap_log_groups_encrypted',
+      'tap_network_egress_allow_list',
+      'tap_network_ingress_allow_list',
       'tap_no_internet_ingress',
       'tap_required_tags',
+      'tap_scaling_design_numbers',
       'tap_stateful_resources_retained',
+      'tap_task_definitions',
       'tap_task_role_action_allow_list',
     ]);
   });
