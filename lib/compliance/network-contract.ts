@@ -23,7 +23,7 @@ export const NETWORK_ROLE_PATHS: Readonly<Record<NetworkRole, readonly string[]>
   tasks: ['Platform/OrderBroker/SecurityGroup'],
   database: ['OrdersDatabase/ClusterSecurityGroup'],
   databaseBootstrap: [],
-  endpoints: ['Network/EndpointSecurityGroup', 'Platform/ValidationHook/CodeDeployEndpoint/SecurityGroup'],
+  endpoints: ['Network/EndpointSecurityGroup', 'Platform/ValidationHook/CodeDeployEndpointSecurityGroup'],
 };
 
 /**
