@@ -71,3 +71,27 @@ test("with an imported VPC the tasks reach the owner's endpoints by the VPC's li
     expect.objectContaining({ CidrIp: IMPORTED_VPC.vpcCidr, FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
   ]);
 });
+
+test("the CodeDeploy endpoint's own group has only the match-nothing rule and admits the validation hook on 443", () => {
+  const group = logicalIdOf(dev, 'PlatformValidationHookCodeDeployEndpointSecurityGroup');
+  expect(egressOf(dev, 'PlatformValidationHookCodeDeployEndpointSecurityGroup')).toEqual({
+    inline: [
+      {
+        CidrIp: '255.255.255.255/32',
+        Description: 'Disallow all traffic',
+        FromPort: 252,
+        IpProtocol: 'icmp',
+        ToPort: 86,
+      },
+    ],
+    separate: [],
+  });
+  dev.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    GroupId: { 'Fn::GetAtt': [group, 'GroupId'] },
+    FromPort: 443,
+    ToPort: 443,
+    SourceSecurityGroupId: {
+      'Fn::GetAtt': [logicalIdOf(dev, 'PlatformLoadBalancingTestTrafficClientSecurityGroup'), 'GroupId'],
+    },
+  });
+});
