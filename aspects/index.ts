@@ -1,8 +1,10 @@
 import { AspectPriority } from 'aws-cdk-lib';
 import type { LibraryAcknowledgement, RegisterEntry } from '../lib/compliance/register/types';
 import type { ProfileName, RequiredTags } from '../lib/config/types';
+import type { NetworkContract } from '../lib/compliance/network-contract';
 import { AlarmActionsRule } from './alarms/alarm-actions';
 import { AlarmTopicAccessRule } from './alarms/alarm-topic-access';
+import { AlarmCanFireRule } from './alarms/alarm-can-fire';
 import { DeploymentRollbackRule } from './alarms/deployment-rollback';
 import { ServiceKpiAlarmsRule, type ServiceKpiAlarmsProps } from './alarms/service-kpi-alarms';
 import { BothArchitecturesRule } from './capacity/both-architectures';
@@ -13,6 +15,9 @@ import { NoFargateSpotRule } from './capacity/no-fargate-spot';
 import { TaskCpuLimitRule } from './capacity/task-cpu-limit';
 import { BackupRetentionRule } from './data/backup-retention';
 import { DeletionProtectionRule } from './data/deletion-protection';
+import { CanaryDeploymentConfigRule, type CanaryContract } from './deployment/canary-deployment-config';
+import { HealthCheckTimeRule } from './deployment/health-check-time';
+import { TerminationWaitRule } from './deployment/termination-wait';
 import { EncryptionAtRestRule } from './data/encryption-at-rest';
 import { KeyPolicyAccountsRule } from './data/key-policy-accounts';
 import { LogRetentionRule } from './data/log-retention';
@@ -30,11 +35,17 @@ import { ResourcePolicyPrincipalsRule } from './iam/resource-policy-principals';
 import { TaskDefinitionTaskRoleRule } from './iam/task-definition-task-role';
 import { TaskRoleGrantsRule, type TaskRoleContract } from './iam/task-role-grants';
 import { TaskRoleTrustRule } from './iam/task-role-trust';
+import { EgressAllowListRule } from './network/egress-allow-list';
+import { IngressAllowListRule } from './network/ingress-allow-list';
 import { InternalLoadBalancersRule } from './network/internal-load-balancers';
 import { NoInternetIngressRule } from './network/no-internet-ingress';
+import { NoPublicTaskIpRule } from './network/no-public-task-ip';
 import type { RuleArea, RuleInfo, TapRule } from './rule';
 import { RequiredTagValuesRule } from './tags/required-tag-values';
 import { RequiredTagsPresentRule } from './tags/required-tags-present';
+import { PredictiveForecastAndScaleRule } from './scaling/predictive-forecast-and-scale';
+import { ScalableTargetWarmFloorRule } from './scaling/scalable-target-warm-floor';
+import { ScheduledActionsNewYorkWeekdaysRule } from './scaling/scheduled-actions-new-york-weekdays';
 
 /**
  * Priorities of the Aspect layers, applied in this order on every construct: tagging mutates the tree first
@@ -49,6 +60,8 @@ export const ASPECT_PRIORITIES: Readonly<Record<'tagging' | RuleArea, number>> =
   CAP: AspectPriority.READONLY + 40,
   DAT: AspectPriority.READONLY + 50,
   NET: AspectPriority.READONLY + 60,
+  SCL: AspectPriority.READONLY + 70,
+  DEP: AspectPriority.READONLY + 80,
 };
 
 /** What the project rules need to know about the deployment they check. */
@@ -62,6 +75,12 @@ export interface TapRulesOptions {
   readonly kpiMetrics: ServiceKpiAlarmsProps;
   /** Task roles and their declared grants. */
   readonly taskRoles: readonly TaskRoleContract[];
+  /** The canary of the blue/green deployments (canaryPercent, canaryMinutes). */
+  readonly canary: CanaryContract;
+  /** The bake window: terminationWaitMinutes. */
+  readonly bakeMinutes: number;
+  /** The network allow-list of this deployment (networkContract(config)). */
+  readonly network: NetworkContract;
   /** The compliance register and the day it is evaluated on. */
   readonly register: readonly RegisterEntry[];
   readonly today: Date;
@@ -112,6 +131,7 @@ export function createTapRules(options: TapRulesOptions): TapRule[] {
     new AlarmActionsRule(),
     new DeploymentRollbackRule(),
     new AlarmTopicAccessRule(),
+    new AlarmCanFireRule(),
     new CapacityProviderStrategyRule(),
     new FargateWarmFloorRule(options.warmFloor),
     new NoFargateSpotRule(),
@@ -127,6 +147,15 @@ export function createTapRules(options: TapRulesOptions): TapRule[] {
     new TopicSubscribeRule(),
     new NoInternetIngressRule(),
     new InternalLoadBalancersRule(),
+    new NoPublicTaskIpRule(),
+    new IngressAllowListRule(options.network),
+    new EgressAllowListRule(options.network),
+    new ScheduledActionsNewYorkWeekdaysRule(),
+    new PredictiveForecastAndScaleRule(),
+    new ScalableTargetWarmFloorRule(options.warmFloor),
+    new HealthCheckTimeRule(),
+    new CanaryDeploymentConfigRule(options.canary),
+    new TerminationWaitRule(options.bakeMinutes),
   ];
 }
 
@@ -136,6 +165,15 @@ const CATALOG = createTapRules({
   warmFloor: 0,
   kpiMetrics: { jvmHeapMetric: '', dbPoolMetric: '' },
   taskRoles: [],
+  canary: { canaryPercent: 0, canaryMinutes: 0 },
+  bakeMinutes: 0,
+  network: {
+    rolePaths: { alb: [], testClient: [], tasks: [], database: [], databaseBootstrap: [], endpoints: [] },
+    roleGroupIds: {},
+    ingress: [],
+    egress: [],
+    egressUncheckedRoles: [],
+  },
   register: [],
   today: new Date(0),
 });

@@ -3,7 +3,7 @@ import type { IConstruct } from 'constructs';
 import { tapAcknowledgementId } from '../lib/compliance/layers';
 
 /** Areas of the project rules: the middle part of `TAP-<AREA>-<n>`. */
-export type RuleArea = 'TAG' | 'IAM' | 'ALM' | 'CAP' | 'DAT' | 'NET' | 'EXC';
+export type RuleArea = 'TAG' | 'IAM' | 'ALM' | 'CAP' | 'SCL' | 'DEP' | 'DAT' | 'NET' | 'EXC';
 
 /** What every project rule declares about itself. */
 export interface RuleInfo {

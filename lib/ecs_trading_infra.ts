@@ -19,6 +19,7 @@ import { CONTAINER_NAME, METRICS_NAMESPACE, OrderBrokerTaskDefinitions } from '.
 import { OrderBrokerTaskRole } from './constructs/task-role';
 import { TEST_LISTENER_PORT } from './constructs/load-balancing';
 import { ValidationHook } from './constructs/validation-hook';
+import { S3_PREFIX_LIST_IDS } from './constructs/network';
 
 /** Properties of {@link EcsTradingInfra}. */
 export interface EcsTradingInfraProps {
@@ -29,6 +30,18 @@ export interface EcsTradingInfraProps {
   readonly appSubnets: ec2.SubnetSelection;
   /** Who may call the production listener. */
   readonly clientPeer: ec2.IPeer;
+  /**
+   * Security group of the VPC's interface endpoints (ECR, CloudWatch Logs, Kinesis): the tasks' HTTPS egress.
+   *
+   * @default - HTTPS to the VPC's CIDR (an imported VPC's own endpoints)
+   */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+  /**
+   * The S3 prefix list of the region: image layers reach the tasks through the S3 gateway endpoint.
+   *
+   * @default - S3_PREFIX_LIST_IDS['us-east-2']
+   */
+  readonly s3PrefixListId?: string;
   /** The `trades` stream the service writes to. */
   readonly tradesStream: kinesis.IStream;
   /** The stream's customer managed key, if any. */
@@ -157,6 +170,19 @@ export class EcsTradingInfra extends Construct {
       taskDefinition: this.taskDefinitions.byArchitecture[this.architecture],
       blueTargetGroup: this.loadBalancing.blueTargetGroup,
     });
+    // The tasks' egress is an allow-list (TAP-NET-5, tap_network_egress_allow_list): HTTPS to the interface
+    // endpoints and to S3 (image layers), PostgreSQL to the database (added by the database rule below).
+    const taskGroup = this.orderBroker.securityGroup;
+    taskGroup.addEgressRule(
+      props.endpointSecurityGroup ?? ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
+      ec2.Port.tcp(443),
+      'OrderBroker tasks: ECR, CloudWatch Logs and Kinesis through the interface endpoints',
+    );
+    taskGroup.addEgressRule(
+      ec2.Peer.prefixList(props.s3PrefixListId ?? S3_PREFIX_LIST_IDS['us-east-2']),
+      ec2.Port.tcp(443),
+      'OrderBroker tasks: image layers from S3 through the gateway endpoint',
+    );
     if (props.ordersDatabasePort === undefined) {
       props.ordersDatabase.connections.allowDefaultPortFrom(this.orderBroker.service, 'OrderBroker tasks');
     } else {

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TapConfig } from './config/types';
-import { Network, PLATFORM_AZS } from './constructs/network';
+import { Network, PLATFORM_AZS, S3_PREFIX_LIST_IDS } from './constructs/network';
 import { OrdersDatabase } from './constructs/orders-database';
 import { PlatformKeys } from './constructs/platform-keys';
 import { TradesStream } from './constructs/trades-stream';
@@ -80,6 +80,8 @@ export class TapStack extends Stack {
       vpc: this.network.vpc,
       appSubnets: this.network.appSubnets,
       clientPeer: ec2.Peer.ipv4(config.clientCidr),
+      endpointSecurityGroup: this.network.endpointSecurityGroup,
+      s3PrefixListId: S3_PREFIX_LIST_IDS[config.env.region],
       tradesStream: this.tradesStream.stream,
       tradesStreamKey: this.tradesStream.encryptionKey,
       ordersDatabase: this.ordersDatabase.cluster,

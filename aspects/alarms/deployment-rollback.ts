@@ -31,7 +31,14 @@ export const REQUIRED_ROLLBACK_TRIGGERS: ReadonlyArray<{
   },
 ];
 
-/** TAP-ALM-3: every CodeDeploy deployment group watches alarms and rolls back on failure and on alarm. */
+/** Metrics each target group of a blue/green deployment group must have a rollback alarm on. */
+export const ROLLBACK_ALARM_METRICS = ['HTTPCode_Target_5XX_Count', 'UnHealthyHostCount'] as const;
+
+/**
+ * TAP-ALM-3: every CodeDeploy deployment group watches alarms and rolls back on failure and on alarm; a
+ * blue/green group watches a 5xx and an unhealthy-host alarm on EACH of its target groups (blue and green swap
+ * on every deployment).
+ */
 export class DeploymentRollbackRule extends TapRule {
   public readonly info: RuleInfo = {
     id: 'TAP-ALM-3',
@@ -57,6 +64,32 @@ export class DeploymentRollbackRule extends TapRule {
       const missing = REQUIRED_ROLLBACK_TRIGGERS.filter((t) => !metrics.some((m) => t.matches(m)));
       if (missing.length > 0) {
         this.report(node, `has no rollback alarm on ${missing.map((t) => t.name).join(', ')}`);
+      }
+    }
+    const watched = asList(alarms?.Alarms as Array<{ Name?: unknown }> | undefined).flatMap((a) =>
+      typeof a.Name === 'string' ? [a.Name] : referencedLogicalIds(a.Name),
+    );
+    const alarmResources = stackResources(node, 'AWS::CloudWatch::Alarm').filter(
+      (a) => watched.includes(a.logicalId) || watched.includes(String(a.properties.AlarmName)),
+    );
+    const pairs = asList(
+      (p.BlueGreenDeploymentConfiguration === undefined ? undefined : p.LoadBalancerInfo) as
+        { TargetGroupPairInfoList?: Array<{ TargetGroups?: Array<{ Name?: unknown }> }> } | undefined,
+    ).flatMap((info) => asList(info.TargetGroupPairInfoList));
+    const targetGroups = pairs.flatMap((pair) =>
+      asList(pair.TargetGroups).flatMap((tg) => referencedLogicalIds(tg.Name)),
+    );
+    for (const targetGroup of targetGroups) {
+      const missing = ROLLBACK_ALARM_METRICS.filter(
+        (metric) =>
+          !alarmResources.some((a) =>
+            alarmMetrics(a.properties).some(
+              (m) => m.metricName === metric && (m.dimensions.TargetGroup ?? []).includes(targetGroup),
+            ),
+          ),
+      );
+      if (missing.length > 0) {
+        this.report(node, `watches no ${missing.join(' or ')} alarm on target group ${targetGroup}`);
       }
     }
     const rollback = p.AutoRollbackConfiguration as { Enabled?: boolean; Events?: string[] } | undefined;

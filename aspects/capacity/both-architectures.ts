@@ -31,9 +31,16 @@ export class BothArchitecturesRule extends TapRule {
     const service = resourceOfType(node, 'AWS::ECS::Service');
     if (!service) return;
     const taskDefinitions = stackResources(node, 'AWS::ECS::TaskDefinition');
-    const runIds = referencedLogicalIds(render(service).properties.TaskDefinition);
-    const running = taskDefinitions.find((t) => runIds.includes(t.logicalId));
-    if (!running) return;
+    const named = render(service).properties.TaskDefinition;
+    if (named === undefined) return;
+    const running = runningTaskDefinition(taskDefinitions, named);
+    if (!running) {
+      this.report(
+        node,
+        `runs task definition ${JSON.stringify(named)}, which is not a task definition of this template: its architectures cannot be checked`,
+      );
+      return;
+    }
     const containers = containerNames(running.properties);
     const architectures = taskDefinitions
       .filter((t) => containerNames(t.properties) === containers)
@@ -50,6 +57,23 @@ export class BothArchitecturesRule extends TapRule {
       );
     }
   }
+}
+
+/**
+ * The task definition of the template a service's `TaskDefinition` names: a `Ref`, or a string (CDK writes the
+ * family for the CODE_DEPLOY controller) as `family`, `family:revision` or a task-definition ARN, matched on
+ * `Family`.
+ */
+export function runningTaskDefinition<T extends { logicalId: string; properties: CfnProperties }>(
+  taskDefinitions: readonly T[],
+  named: unknown,
+): T | undefined {
+  if (typeof named === 'string') {
+    const family = named.replace(/^arn:[^:]*:ecs:[^:]*:[^:]*:task-definition\//, '').replace(/:\d+$/, '');
+    return taskDefinitions.find((t) => t.properties.Family === family);
+  }
+  const ids = referencedLogicalIds(named);
+  return taskDefinitions.find((t) => ids.includes(t.logicalId));
 }
 
 function containerNames(properties: CfnProperties): string {

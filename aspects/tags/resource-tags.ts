@@ -1,22 +1,37 @@
 import { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { isRawCfnResource, tagManagerOf } from '../required-tags';
-import { asList, render } from '../template';
+import { tagManagerOf } from '../required-tags';
+import { render } from '../template';
 import { TAGGABLE_RESOURCE_TYPES } from './taggable-types';
 
 /**
- * The tags of a taggable resource, or undefined when the resource cannot carry tags. L1s report through their
- * tag manager (either tag interface); raw `CfnResource`s of a taggable type through their rendered `Tags`.
+ * The tags of a taggable resource AS RENDERED in the template, or undefined when the resource cannot carry tags.
+ *
+ * A resource is taggable when it has a tag manager (either tag interface) or is of a type in
+ * TAGGABLE_RESOURCE_TYPES. The tags are read from the rendered property (the tag manager's `tagPropertyName` in
+ * PascalCase, else `Tags`), never from the tag manager: an `addPropertyOverride('Tags', ...)` escape hatch replaces what the
+ * manager holds, and CloudFormation receives the override. Lists of `{ Key, Value }` and maps are read; a value
+ * that is not a string (a token) is kept as its JSON.
  */
 export function resourceTags(node: IConstruct): Record<string, string> | undefined {
   if (!CfnResource.isCfnResource(node)) return undefined;
   const manager = tagManagerOf(node);
-  if (manager) return manager.tagValues();
-  if (isRawCfnResource(node) && TAGGABLE_RESOURCE_TYPES.has(node.cfnResourceType)) {
-    const tags = asList(render(node).properties.Tags as Array<{ Key: string; Value: unknown }>);
+  if (!manager && !TAGGABLE_RESOURCE_TYPES.has(node.cfnResourceType)) return undefined;
+  // tagPropertyName is the L1 prop name (`tags`); the template property is its PascalCase form (`Tags`).
+  const property = (manager?.tagPropertyName ?? 'Tags').replace(/^./, (c) => c.toUpperCase());
+  const rendered = render(node).properties[property] as unknown;
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  if (Array.isArray(rendered)) {
     return Object.fromEntries(
-      tags.map((t) => [t.Key, typeof t.Value === 'string' ? t.Value : JSON.stringify(t.Value)]),
+      (rendered as Array<{ Key?: unknown; Value?: unknown }>)
+        .filter((t) => typeof t?.Key === 'string')
+        .map((t) => [t.Key as string, text(t.Value)]),
     );
   }
-  return undefined;
+  if (rendered && typeof rendered === 'object') {
+    return Object.fromEntries(
+      Object.entries(rendered as Record<string, unknown>).map(([k, v]) => [k, text(v)]),
+    );
+  }
+  return {};
 }

@@ -18,6 +18,7 @@ import { controlTowerPlugin, type GuardParameters, tapGuardPlugin } from './guar
 import { STAND_IN_ACCOUNT } from './intrinsics';
 import { CONTAINER_SECRETS_ALLOWED, FOREIGN_PRINCIPALS_ALLOWED } from './access-matrix';
 import { IamEvaluationPlugin } from './iam-evaluation';
+import { networkContract } from './network-contract';
 
 /** Feature flags the gate depends on; synthesis refuses to run the gate without them. */
 export const REQUIRED_FEATURE_FLAGS: Readonly<Record<string, string>> = {
@@ -94,6 +95,9 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
         allowedActions: TASK_ROLE_ALLOWED_ACTIONS,
       },
     ],
+    canary: { canaryPercent: config.deployment.canaryPercent, canaryMinutes: config.deployment.canaryMinutes },
+    bakeMinutes: config.deployment.terminationWaitMinutes,
+    network: networkContract(config),
     register,
     today,
     libraryAcknowledgements: LIBRARY_ACKNOWLEDGEMENTS,

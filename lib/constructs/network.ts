@@ -5,6 +5,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { CreatedVpcConfig, ImportedVpcConfig } from '../config/types';
 
+/**
+ * The AWS-managed prefix list of S3 in each region the platform runs in (`com.amazonaws.us-east-2.s3`): a task's
+ * image layers come from S3 through the gateway endpoint, so the tasks' security group allows HTTPS to it and
+ * to nothing else outside the VPC. AWS-managed prefix-list IDs are fixed per region.
+ */
+export const S3_PREFIX_LIST_IDS: Readonly<Record<'us-east-2', string>> = { 'us-east-2': 'pl-7ba54012' };
+
 /** The availability zones the platform spans. */
 export const PLATFORM_AZS = ['us-east-2a', 'us-east-2b', 'us-east-2c'];
 

@@ -71,7 +71,8 @@ export class OrderBrokerService extends Construct {
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'OrderBroker tasks',
-      allowAllOutbound: true,
+      // Egress is allow-listed (database, interface endpoints, S3 prefix list) in EcsTradingInfra: TAP-NET-5.
+      allowAllOutbound: false,
     });
 
     this.service = new ecs.FargateService(this, 'Service', {

@@ -77,6 +77,12 @@ export class OrdersDatabase extends Construct {
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
+    // The database initiates nothing: no egress at all (TAP-NET-5). Its ingress is the allow-list of TAP-NET-4.
+    const securityGroup = new ec2.SecurityGroup(this, 'ClusterSecurityGroup', {
+      vpc: props.vpc,
+      description: 'orders database: PostgreSQL from the allow-listed groups only, no egress',
+      allowAllOutbound: false,
+    });
     const instanceType = new ec2.InstanceType(cfg.instanceClass);
     const instanceProps = {
       instanceType,
@@ -98,6 +104,7 @@ export class OrdersDatabase extends Construct {
       ),
       vpc: props.vpc,
       vpcSubnets: props.subnets,
+      securityGroups: [securityGroup],
       iamAuthentication: true,
       storageEncrypted: true,
       storageEncryptionKey: props.dataKey,

@@ -198,6 +198,14 @@ export class ValidationHook extends Construct {
         subnets: props.subnets,
         privateDnsEnabled: true,
         open: false,
+        // An endpoint opens no connection: its group has no egress (TAP-NET-5, tap_network_egress_allow_list).
+        securityGroups: [
+          new ec2.SecurityGroup(this, 'CodeDeployEndpointSecurityGroup', {
+            vpc: props.vpc,
+            description: 'OrderBroker CodeDeploy interface endpoint: HTTPS from the validation hook only',
+            allowAllOutbound: false,
+          }),
+        ],
       });
     props.testTrafficClientSecurityGroup.connections.allowTo(
       this.codeDeployEndpoint,

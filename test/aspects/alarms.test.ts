@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmActionsRule } from '../../aspects/alarms/alarm-actions';
 import { AlarmTopicAccessRule } from '../../aspects/alarms/alarm-topic-access';
+import { AlarmCanFireRule } from '../../aspects/alarms/alarm-can-fire';
 import { DeploymentRollbackRule } from '../../aspects/alarms/deployment-rollback';
 import { ServiceKpiAlarmsRule } from '../../aspects/alarms/service-kpi-alarms';
 import { findingsOf, ids, ruleTestStack } from '../helpers/rules';
@@ -347,6 +348,109 @@ describe('TAP-ALM-4 alarm topics let CloudWatch publish and use the key', () => 
     topicWithAlarm(stack, { statements: [cwPublish('t')], kmsMasterKeyId: 'alias/aws/sns' });
     expect(findingsOf(app, new AlarmTopicAccessRule()).map((f) => f.message)).toEqual([
       expect.stringContaining('is encrypted with a key outside this stack (alias/aws/sns)'),
+    ]);
+  });
+});
+
+describe('TAP-ALM-3 rollback alarms on both target groups', () => {
+  function blueGreen(stack: Stack, watchGreen: boolean) {
+    const blue = new elbv2.CfnTargetGroup(stack, 'Blue', {});
+    const green = new elbv2.CfnTargetGroup(stack, 'Green', {});
+    const alarm = (id: string, metricName: string, tg: elbv2.CfnTargetGroup) =>
+      new cloudwatch.CfnAlarm(stack, id, {
+        metricName,
+        namespace: 'AWS/ApplicationELB',
+        dimensions: [{ name: 'TargetGroup', value: tg.attrTargetGroupFullName }],
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        evaluationPeriods: 2,
+        threshold: 1,
+      });
+    const alarms = [
+      alarm('Blue5xx', 'HTTPCode_Target_5XX_Count', blue),
+      alarm('BlueHosts', 'UnHealthyHostCount', blue),
+    ];
+    if (watchGreen)
+      alarms.push(
+        alarm('Green5xx', 'HTTPCode_Target_5XX_Count', green),
+        alarm('GreenHosts', 'UnHealthyHostCount', green),
+      );
+    new codedeploy.CfnDeploymentGroup(stack, 'Group', {
+      applicationName: 'app',
+      serviceRoleArn: 'role',
+      alarmConfiguration: { enabled: true, alarms: alarms.map((a) => ({ name: a.ref })) },
+      autoRollbackConfiguration: {
+        enabled: true,
+        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
+      },
+      blueGreenDeploymentConfiguration: {},
+      loadBalancerInfo: {
+        targetGroupPairInfoList: [
+          { targetGroups: [{ name: blue.attrTargetGroupName }, { name: green.attrTargetGroupName }] },
+        ],
+      },
+    });
+  }
+
+  test('passes when both target groups have a 5xx and an unhealthy-host alarm', () => {
+    const { app, stack } = ruleTestStack();
+    blueGreen(stack, true);
+    expect(ids(findingsOf(app, new DeploymentRollbackRule()))).toEqual([]);
+  });
+
+  test('fails with TAP-ALM-3 when the green alarms were removed', () => {
+    const { app, stack } = ruleTestStack();
+    blueGreen(stack, false);
+    const findings = findingsOf(app, new DeploymentRollbackRule());
+    expect(ids(findings)).toEqual(['TAP-ALM-3 @ Group']);
+    expect(findings[0].message).toMatch(
+      /watches no HTTPCode_Target_5XX_Count or UnHealthyHostCount alarm on target group Green\./,
+    );
+  });
+});
+
+describe('TAP-ALM-5 every alarm can fire', () => {
+  const alarm = (stack: Stack, id: string, props: Partial<cloudwatch.CfnAlarmProps>) =>
+    new cloudwatch.CfnAlarm(stack, id, {
+      metricName: 'JvmHeapUtilization',
+      namespace: 'OrderBroker',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 85,
+      evaluationPeriods: 3,
+      period: 60,
+      ...props,
+    });
+
+  test('passes for reachable thresholds (85% heap, 0.25 s latency, 1 unhealthy host)', () => {
+    const { app, stack } = ruleTestStack();
+    alarm(stack, 'Heap', {});
+    alarm(stack, 'Latency', { metricName: 'TargetResponseTime', threshold: 0.25 });
+    alarm(stack, 'Hosts', {
+      metricName: 'UnHealthyHostCount',
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: 1,
+      datapointsToAlarm: 2,
+    });
+    expect(ids(findingsOf(app, new AlarmCanFireRule()))).toEqual([]);
+  });
+
+  test('fails with TAP-ALM-5 for 150% heap, 0% CPU, 5 of 3 datapoints, 2000 minutes and below zero', () => {
+    const { app, stack } = ruleTestStack();
+    alarm(stack, 'Heap150', { threshold: 150 });
+    alarm(stack, 'Cpu0', { metricName: 'CPUUtilization', threshold: 0 });
+    alarm(stack, 'Datapoints', { datapointsToAlarm: 5 });
+    alarm(stack, 'TooLong', { evaluationPeriods: 2000 });
+    alarm(stack, 'BelowZero', {
+      metricName: 'HealthyHostCount',
+      comparisonOperator: 'LessThanThreshold',
+      threshold: 0,
+    });
+    const findings = findingsOf(app, new AlarmCanFireRule());
+    expect(findings.map((f) => `${f.path}: ${f.message.split('. Why')[0]}`).sort()).toEqual([
+      'BelowZero: TAP-ALM-5: fires below 0, and the metric is never negative',
+      'Cpu0: TAP-ALM-5: has a utilization threshold of 0: a percentage alarm must have 0 < threshold < 100',
+      'Datapoints: TAP-ALM-5: needs 5 breaching datapoints out of 3: it can never fire',
+      'Heap150: TAP-ALM-5: has a utilization threshold of 150: a percentage alarm must have 0 < threshold < 100',
+      "TooLong: TAP-ALM-5: evaluates 2000 x 60 s = 120000 s, beyond CloudWatch's 86400 s",
     ]);
   });
 });

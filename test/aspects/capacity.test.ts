@@ -7,7 +7,7 @@ import { CapacityProviderStrategyRule } from '../../aspects/capacity/capacity-pr
 import { CodeDeployControllerRule } from '../../aspects/capacity/code-deploy-controller';
 import { FargateWarmFloorRule } from '../../aspects/capacity/fargate-warm-floor';
 import { NoFargateSpotRule } from '../../aspects/capacity/no-fargate-spot';
-import { TaskCpuLimitRule } from '../../aspects/capacity/task-cpu-limit';
+import { TaskCpuLimitRule, taskCpuUnits } from '../../aspects/capacity/task-cpu-limit';
 import { findingsOf, ids, ruleTestStack } from '../helpers/rules';
 
 const FARGATE_BASE_2 = [{ capacityProvider: 'FARGATE', base: 2, weight: 1 }];
@@ -184,6 +184,38 @@ describe('TAP-CAP-5 right-sized task CPU', () => {
     expect(findings[0].level).toBe('error');
   });
 
+  test('fails with TAP-CAP-5 for 4 vCPU and 4 vcpu, and for a form that is not CPU', () => {
+    const messages: string[] = [];
+    for (const cpu of ['4 vCPU', '4 vcpu', 'four']) {
+      const { app, stack } = ruleTestStack();
+      new ecs.CfnTaskDefinition(stack, 'TaskDef', {
+        cpu,
+        memory: '8192',
+        requiresCompatibilities: ['FARGATE'],
+      });
+      const findings = findingsOf(app, new TaskCpuLimitRule());
+      expect(ids(findings)).toEqual(['TAP-CAP-5 @ TaskDef']);
+      messages.push(findings[0].message.split('. Why')[0]);
+    }
+    expect(messages).toEqual([
+      'TAP-CAP-5: reserves 4096 CPU units (Cpu "4 vCPU"), above the right-sized 2048',
+      'TAP-CAP-5: reserves 4096 CPU units (Cpu "4 vcpu"), above the right-sized 2048',
+      `TAP-CAP-5: has Cpu "four", which is neither CPU units nor 'n vCPU'`,
+    ]);
+  });
+
+  test('passes for 2 vCPU and 0.5 vcpu (2048 and 512 units)', () => {
+    expect([
+      taskCpuUnits('2 vCPU'),
+      taskCpuUnits('0.5 vcpu'),
+      taskCpuUnits('2048'),
+      taskCpuUnits(1024),
+    ]).toEqual([2048, 512, 2048, 1024]);
+    const { app, stack } = ruleTestStack();
+    new ecs.CfnTaskDefinition(stack, 'TaskDef', { cpu: '2 vCPU', memory: '4096' });
+    expect(ids(findingsOf(app, new TaskCpuLimitRule()))).toEqual([]);
+  });
+
   test('an exemption of Annotation::TAP-CAP-5 turns the finding into an acknowledgeable warning', () => {
     const { app, stack } = ruleTestStack();
     const td = taskDefinition(stack, '4096');
@@ -215,5 +247,38 @@ describe('TAP-CAP-6 both architectures', () => {
     const findings = findingsOf(app, new BothArchitecturesRule());
     expect(ids(findings)).toEqual(['TAP-CAP-6 @ Service']);
     expect(findings[0].message).toContain('have no task definition for X86_64');
+  });
+});
+
+describe('TAP-CAP-6 resolves task definitions named by family', () => {
+  const taskDefinition = (stack: Stack, id: string, family: string, architecture: string) =>
+    new ecs.CfnTaskDefinition(stack, id, {
+      family,
+      containerDefinitions: [{ name: 'orderbroker', image: 'x' }],
+      runtimePlatform: { cpuArchitecture: architecture, operatingSystemFamily: 'LINUX' },
+    });
+
+  test('passes for a service naming its task definition by family (as CDK writes it for CODE_DEPLOY)', () => {
+    const { app, stack } = ruleTestStack();
+    taskDefinition(stack, 'Arm64', 'ob-arm64', 'ARM64');
+    taskDefinition(stack, 'X8664', 'ob-x86-64', 'X86_64');
+    service(stack, { taskDefinition: 'ob-arm64' });
+    expect(ids(findingsOf(app, new BothArchitecturesRule()))).toEqual([]);
+  });
+
+  test('fails with TAP-CAP-6 for family:revision of a one-architecture family, and for a foreign family', () => {
+    const messages: string[] = [];
+    for (const named of ['ob-arm64:7', 'someone-else']) {
+      const { app, stack } = ruleTestStack();
+      taskDefinition(stack, 'Arm64', 'ob-arm64', 'ARM64');
+      service(stack, { taskDefinition: named });
+      const findings = findingsOf(app, new BothArchitecturesRule());
+      expect(ids(findings)).toEqual(['TAP-CAP-6 @ Service']);
+      messages.push(findings[0].message.split('. Why')[0]);
+    }
+    expect(messages).toEqual([
+      'TAP-CAP-6: runs containers [orderbroker] that have no task definition for X86_64',
+      'TAP-CAP-6: runs task definition "someone-else", which is not a task definition of this template: its architectures cannot be checked',
+    ]);
   });
 });

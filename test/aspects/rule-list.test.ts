@@ -25,6 +25,7 @@ test('the project rules are exactly these IDs, in this order (a rule cannot sile
     'TAP-ALM-2',
     'TAP-ALM-3',
     'TAP-ALM-4',
+    'TAP-ALM-5',
     'TAP-CAP-1',
     'TAP-CAP-2',
     'TAP-CAP-3',
@@ -40,6 +41,15 @@ test('the project rules are exactly these IDs, in this order (a rule cannot sile
     'TAP-DAT-7',
     'TAP-NET-1',
     'TAP-NET-2',
+    'TAP-NET-3',
+    'TAP-NET-4',
+    'TAP-NET-5',
+    'TAP-SCL-1',
+    'TAP-SCL-2',
+    'TAP-SCL-3',
+    'TAP-DEP-1',
+    'TAP-DEP-2',
+    'TAP-DEP-3',
   ]);
 });
 

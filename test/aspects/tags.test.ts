@@ -96,3 +96,32 @@ describe('TAP-TAG-2 required tag values', () => {
     ]);
   });
 });
+
+describe('TAP-TAG-1 / TAP-TAG-2 read the tags CloudFormation receives', () => {
+  test('fails with TAP-TAG-1 and TAP-TAG-2 when an addPropertyOverride on Tags replaces the tagged values', () => {
+    const { app, stack } = tagged();
+    const bucket = new s3.Bucket(stack, 'Bucket', { removalPolicy: RemovalPolicy.RETAIN });
+    (bucket.node.defaultChild as CfnResource).addPropertyOverride('Tags', [
+      { Key: 'CostCenter', Value: 'CC-9999' },
+    ]);
+    const findings = findingsOf(app, new RequiredTagsPresentRule(), new RequiredTagValuesRule(POLICY));
+    expect(ids(findings)).toEqual(['TAP-TAG-1 @ Bucket/Resource', 'TAP-TAG-2 @ Bucket/Resource']);
+    expect(findings.map((f) => f.message.split('. Why')[0]).sort()).toEqual([
+      'TAP-TAG-1: lacks tag(s) Project, Service',
+      'TAP-TAG-2: has invalid tag value(s) CostCenter=CC-9999 (expected CC-4100)',
+    ]);
+  });
+
+  test('passes when an override keeps the policy tags', () => {
+    const { app, stack } = tagged();
+    const bucket = new s3.Bucket(stack, 'Bucket', { removalPolicy: RemovalPolicy.RETAIN });
+    (bucket.node.defaultChild as CfnResource).addPropertyOverride('Tags', [
+      { Key: 'CostCenter', Value: 'CC-4100' },
+      { Key: 'Project', Value: 'TradingPlatform' },
+      { Key: 'Service', Value: 'OrderBroker' },
+    ]);
+    expect(ids(findingsOf(app, new RequiredTagsPresentRule(), new RequiredTagValuesRule(POLICY)))).toEqual(
+      [],
+    );
+  });
+});
