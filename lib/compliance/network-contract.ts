@@ -22,8 +22,12 @@ export const NETWORK_ROLE_PATHS: Readonly<Record<NetworkRole, readonly string[]>
   testClient: ['Platform/LoadBalancing/TestTrafficClientSecurityGroup'],
   tasks: ['Platform/OrderBroker/SecurityGroup'],
   database: ['OrdersDatabase/ClusterSecurityGroup'],
-  databaseBootstrap: [],
-  endpoints: ['Network/EndpointSecurityGroup', 'Platform/ValidationHook/CodeDeployEndpointSecurityGroup'],
+  databaseBootstrap: ['Platform/DbBootstrap/SecurityGroup'],
+  endpoints: [
+    'Network/EndpointSecurityGroup',
+    'Platform/ValidationHook/CodeDeployEndpointSecurityGroup',
+    'Platform/DbBootstrap/SecretsManagerEndpointSecurityGroup',
+  ],
 };
 
 /**

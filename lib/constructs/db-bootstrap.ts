@@ -138,6 +138,14 @@ export class DbBootstrap extends Construct {
         subnets: props.subnets,
         privateDnsEnabled: true,
         open: false,
+        // An endpoint only answers (security groups are stateful): its group has no egress (TAP-NET-5).
+        securityGroups: [
+          new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
+            vpc: props.vpc,
+            description: 'OrderBroker Secrets Manager endpoint: HTTPS from the database bootstrap only',
+            allowAllOutbound: false,
+          }),
+        ],
       });
     this.securityGroup.connections.allowTo(
       this.secretsManagerEndpoint,
@@ -148,7 +156,7 @@ export class DbBootstrap extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: props.logsKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.role = new iam.Role(this, 'Role', {
       description: 'OrderBroker database bootstrap: read the master secret, write its logs.',
@@ -214,7 +222,7 @@ export class DbBootstrap extends Construct {
     this.providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', {
       encryptionKey: props.logsKey,
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.providerRole = new iam.Role(this, 'ProviderRole', {
       description: 'OrderBroker database bootstrap provider: invoke the bootstrap function, write its logs.',

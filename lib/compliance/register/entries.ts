@@ -267,7 +267,7 @@ export const REGISTER: readonly RegisterEntry[] = [
       ]),
     ],
     reason:
-      "The provider framework's grantInvoke on the bootstrap handler: lambda:InvokeFunction on that one function and its qualified versions/aliases (<arn>:*), nothing else; lambda:GetFunction on the same function only.",
+      "The provider framework's grantInvoke on the bootstrap handler: lambda:InvokeFunction on that one function and its qualified versions and aliases (the ARN followed by :*), nothing else; lambda:GetFunction on the same function only.",
     owner: OWNERS.data,
     ...DB_BOOTSTRAP_REVIEW,
     expires: '2027-05-31',
