@@ -243,7 +243,8 @@ export function scopeProblems(
   for (const entry of entriesFor(entries, profile)) {
     if (entry.disable) continue;
     const target = findConstruct(stack, entry.path);
-    if (target && !resourceOf(target)) {
+    // An imported construct (fromXxx) renders no resource at all: nothing to acknowledge, not a scope problem.
+    if (target && !resourceOf(target) && target.node.findAll().some((c) => CfnResource.isCfnResource(c))) {
       const children = target.node.children.length;
       problems.push(
         `${describeEntry(entry)}: path "${entry.path}" names a grouping construct (${children} children), not one resource or one L2 construct; name the resource the finding is on (e.g. ${entry.path}/<Resource>)`,
