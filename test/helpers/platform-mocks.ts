@@ -139,7 +139,10 @@ export function givenDeployedStack(
   ] as const) {
     mocks.ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: arnValue }).resolves({
       taskDefinition: taskDefinition(arnValue, arch),
+      // As CloudFormation registers them: its reserved aws: tags come with the tag policy's.
       tags: [
+        { key: 'aws:cloudformation:stack-name', value: 'OrderBroker-dev' },
+        { key: 'aws:cloudformation:logical-id', value: 'PlatformTaskDefinitionsArm64' },
         { key: 'CostCenter', value: 'CC-4100' },
         { key: 'Project', value: 'TradingPlatform' },
       ],
