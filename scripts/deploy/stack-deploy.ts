@@ -233,7 +233,9 @@ export async function stackDeploy(
   // Which target group is live: the listeners, as CodeDeploy left them; blue on the first create.
   let live: TargetGroupColor = 'blue';
   if (exists) {
-    const outputs = Object.fromEntries((stack!.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+    const outputs: Record<string, string | undefined> = Object.fromEntries(
+      (stack!.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue]),
+    );
     const { deployments } = await deps.clients.codedeploy.send(
       new ListDeploymentsCommand({
         applicationName: outputs.CodeDeployApplication,
