@@ -3,6 +3,7 @@ import { createApp } from '../lib/app';
 import { RegisterError } from '../lib/compliance/acknowledgements';
 import { TodayError } from '../lib/compliance/today';
 import { reportGate } from '../lib/compliance/report-gate';
+import { describePlaceholder, placeholdersIn } from '../lib/config/placeholders';
 import { ConfigError } from '../lib/config/resolve-config';
 
 // Configuration is read and validated here, once; a bad value stops before any construct is built.
@@ -10,6 +11,18 @@ import { ConfigError } from '../lib/config/resolve-config';
 let tap;
 try {
   tap = createApp();
+  const { config } = tap;
+  const placeholders = placeholdersIn(config);
+  if (placeholders.length > 0) {
+    console.error(
+      [
+        '',
+        `!!! WARNING: ${config.stackName} is built with PLACEHOLDER values and must not be deployed:`,
+        ...placeholders.map((p) => `!!!   ${describePlaceholder(p)}`),
+        '',
+      ].join('\n'),
+    );
+  }
 } catch (err) {
   if (err instanceof ConfigError || err instanceof RegisterError || err instanceof TodayError) {
     console.error(err.message);

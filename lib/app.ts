@@ -1,10 +1,11 @@
-import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, App, Aspects } from 'aws-cdk-lib';
 import { ASPECT_PRIORITIES } from '../aspects';
 import { RequiredTagsAspect } from '../aspects/required-tags';
 import { LIBRARY_ACKNOWLEDGEMENTS, REGISTER } from './compliance/register/entries';
 import type { LibraryAcknowledgement, RegisterEntry } from './compliance/register/types';
 import { complianceToday } from './compliance/today';
 import { applyComplianceGate } from './compliance/gate';
+import { describePlaceholder, placeholdersIn } from './config/placeholders';
 import { resolveConfig } from './config/resolve-config';
 import type { TapConfig } from './config/types';
 import { TapStack } from './tap-stack';
@@ -74,6 +75,13 @@ export function createApp(options: CreateAppOptions = {}): TapApp {
   });
   const config = resolveConfig(app.node.getAllContext() as Record<string, unknown>);
   const stack = new TapStack(app, config.stackName, { config });
+  // Placeholder values synthesize (so prod is reviewable offline) but must never be deployed.
+  for (const p of placeholdersIn(config)) {
+    Annotations.of(stack).addWarningV2(
+      `@orderbroker/placeholder:${p.key}`,
+      `PLACEHOLDER: ${describePlaceholder(p)}. This template cannot be deployed; npm run stack:deploy refuses it.`,
+    );
+  }
   Aspects.of(app).add(new RequiredTagsAspect(config.tags), { priority: ASPECT_PRIORITIES.tagging });
   if (!complianceGate) return { app, stack, config };
   const gate = {

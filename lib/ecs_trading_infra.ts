@@ -86,6 +86,12 @@ export interface EcsTradingInfraProps {
   readonly schedule: TapConfig['schedule'];
   readonly deployment: TapConfig['deployment'];
   /**
+   * The target group production forwards to (`blue`, `green`, or the stack parameter that says which is live).
+   *
+   * @default 'blue'
+   */
+  readonly liveTargetGroup?: string;
+  /**
    * E-mail subscribed to the SRE topic.
    *
    * @default - no subscription
@@ -138,6 +144,7 @@ export class EcsTradingInfra extends Construct {
       containerPort: props.service.containerPort,
       healthCheckPath: props.service.healthCheckPath,
       namePrefix: `ob-${props.environmentName}`,
+      liveTargetGroup: props.liveTargetGroup,
     });
 
     this.taskDefinitions = new OrderBrokerTaskDefinitions(this, 'TaskDefinitions', {

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +8,15 @@ import { Network, PLATFORM_AZS, S3_PREFIX_LIST_IDS } from './constructs/network'
 import { OrdersDatabase } from './constructs/orders-database';
 import { PlatformKeys } from './constructs/platform-keys';
 import { TradesStream } from './constructs/trades-stream';
+import { TARGET_GROUP_COLORS } from './constructs/load-balancing';
 import { EcsTradingInfra } from './ecs_trading_infra';
+
+/**
+ * Name of the stack parameter that says which target group is live (`blue` or `green`). CodeDeploy swaps the
+ * listeners on every deployment; `npm run stack:deploy` reads them and passes the live color here, so a stack
+ * update that re-sends a listener keeps production where it is (aws/aws-cdk#36649).
+ */
+export const LIVE_TARGET_GROUP_PARAMETER = 'LiveTargetGroup';
 
 /** Properties of {@link TapStack}. */
 export interface TapStackProps extends StackProps {
@@ -75,6 +83,14 @@ export class TapStack extends Stack {
       logRetention,
     });
 
+    const liveTargetGroup = new CfnParameter(this, LIVE_TARGET_GROUP_PARAMETER, {
+      type: 'String',
+      allowedValues: [...TARGET_GROUP_COLORS],
+      default: 'blue',
+      description:
+        'Target group production forwards to now (CodeDeploy swaps them). Set by npm run stack:deploy from the live listeners; never guess it.',
+    });
+
     this.platform = new EcsTradingInfra(this, 'Platform', {
       environmentName,
       vpc: this.network.vpc,
@@ -101,6 +117,7 @@ export class TapStack extends Stack {
       schedule: config.schedule,
       deployment: config.deployment,
       alarmEmail: config.alerting.email,
+      liveTargetGroup: liveTargetGroup.valueAsString,
     });
   }
 

@@ -1,9 +1,9 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnCondition, Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { TEST_LISTENER_PORT } from '../config/constants';
 /** Port of the CodeDeploy test listener (defined in lib/config/constants.ts). */
 export { TEST_LISTENER_PORT };
@@ -17,6 +17,10 @@ export const HEALTH_CHECK = {
   // not take a healthy task out. A new task is still in service 20 s (JVM ready) + 2 x 5 s = 30 s after start.
   unhealthyThreshold: 3,
 } as const;
+
+/** The two target groups CodeDeploy swaps between; production forwards to one, the test listener to the other. */
+export const TARGET_GROUP_COLORS = ['blue', 'green'] as const;
+export type TargetGroupColor = (typeof TARGET_GROUP_COLORS)[number];
 
 /** In-flight orders finish within this time after a task leaves the target group. */
 export const DEREGISTRATION_DELAY_SECONDS = 30;
@@ -39,6 +43,17 @@ export interface OrderBrokerLoadBalancingProps {
   readonly healthCheckPath: string;
   /** Name prefix of the target groups, e.g. `ob-dev` (target group names are limited to 32 characters). */
   readonly namePrefix: string;
+  /**
+   * The target group production forwards to: `blue` or `green`, or a token that resolves to one of them at
+   * deploy time (the stack's `LiveTargetGroup` parameter). The test listener forwards to the other one.
+   *
+   * CodeDeploy rewrites both listeners on every deployment; a stack update that re-sends a listener puts back
+   * what the template says (aws/aws-cdk#36649). The template must therefore say what is live at the time of
+   * the update, which only the deployer knows: `npm run stack:deploy` reads the live listeners and passes it.
+   *
+   * @default 'blue' - the first deployment starts production on blue
+   */
+  readonly liveTargetGroup?: string;
 }
 
 /**
@@ -128,19 +143,60 @@ export class OrderBrokerLoadBalancing extends Construct {
     this.blueTargetGroup = targetGroup('BlueTargetGroup', 'blue');
     this.greenTargetGroup = targetGroup('GreenTargetGroup', 'green');
 
-    const listen = (listenerId: string, port: number, initial: elbv2.IApplicationTargetGroup) =>
+    // Production forwards to the live color, the test listener to the other one. Each listener registers with
+    // the group it forwarded to before this choice existed (production: blue, test: green): that attaches both
+    // groups to the ALB, which their metrics need, and keeps the dependencies and alarm dimensions unchanged.
+    const live = props.liveTargetGroup ?? 'blue';
+    let productionTarget: string;
+    let testTarget: string;
+    if (Token.isUnresolved(live)) {
+      const greenIsLive = new CfnCondition(this, 'GreenIsLive', {
+        expression: Fn.conditionEquals(live, 'green'),
+      });
+      productionTarget = Fn.conditionIf(
+        greenIsLive.logicalId,
+        this.greenTargetGroup.targetGroupArn,
+        this.blueTargetGroup.targetGroupArn,
+      ).toString();
+      testTarget = Fn.conditionIf(
+        greenIsLive.logicalId,
+        this.blueTargetGroup.targetGroupArn,
+        this.greenTargetGroup.targetGroupArn,
+      ).toString();
+    } else {
+      if (!(TARGET_GROUP_COLORS as readonly string[]).includes(live)) {
+        throw new Error(
+          `${this.node.path}: liveTargetGroup = ${JSON.stringify(live)}: expected ${TARGET_GROUP_COLORS.join(' or ')}`,
+        );
+      }
+      const [on, off] =
+        live === 'green'
+          ? [this.greenTargetGroup, this.blueTargetGroup]
+          : [this.blueTargetGroup, this.greenTargetGroup];
+      productionTarget = on.targetGroupArn;
+      testTarget = off.targetGroupArn;
+    }
+    const listen = (
+      listenerId: string,
+      port: number,
+      registerWith: elbv2.IApplicationTargetGroup,
+      targetGroupArn: string,
+    ) =>
       this.loadBalancer.addListener(listenerId, {
         port,
         protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
         certificates: props.certificate ? [props.certificate] : undefined,
         sslPolicy: https ? elbv2.SslPolicy.TLS13_12_RES_PQ : undefined,
         open: false,
-        // CodeDeploy owns the forward targets after the first deployment: production starts on blue, the
-        // test listener on green (this also attaches green to the ALB, which its metrics need).
-        defaultAction: elbv2.ListenerAction.forward([initial]),
+        defaultAction: new ForwardTo(registerWith, targetGroupArn),
       });
-    this.productionListener = listen('ProductionListener', this.productionPort, this.blueTargetGroup);
-    this.testListener = listen('TestListener', TEST_LISTENER_PORT, this.greenTargetGroup);
+    this.productionListener = listen(
+      'ProductionListener',
+      this.productionPort,
+      this.blueTargetGroup,
+      productionTarget,
+    );
+    this.testListener = listen('TestListener', TEST_LISTENER_PORT, this.greenTargetGroup, testTarget);
 
     if (https) {
       // Plain HTTP only redirects (Control Tower CT.ELB.PR.1).
@@ -167,5 +223,26 @@ export class OrderBrokerLoadBalancing extends Construct {
       ec2.Port.tcp(TEST_LISTENER_PORT),
       'Deployment validation: test listener',
     );
+  }
+}
+
+/**
+ * Forwards to `targetGroupArn` (a group's ARN, or an `Fn::If` choosing between blue and green) and registers
+ * the listener with `registerWith`, as `ListenerAction.forward` does with its group.
+ */
+class ForwardTo extends elbv2.ListenerAction {
+  constructor(
+    private readonly registerWith: elbv2.IApplicationTargetGroup,
+    targetGroupArn: string,
+  ) {
+    super({ type: 'forward', targetGroupArn });
+  }
+
+  public override bind(
+    _scope: Construct,
+    listener: elbv2.IApplicationListener,
+    associatingConstruct?: IConstruct,
+  ): void {
+    this.registerWith.registerListener(listener, associatingConstruct);
   }
 }

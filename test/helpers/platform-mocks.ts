@@ -2,6 +2,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -97,6 +98,7 @@ export function mockAws() {
     appscaling: mockClient(ApplicationAutoScalingClient),
     elbv2: mockClient(ElasticLoadBalancingV2Client),
     cloudwatch: mockClient(CloudWatchClient),
+    ecr: mockClient(ECRClient),
   };
   const clients: AwsClients = {
     cfn: new CloudFormationClient({ region: 'us-east-2' }),
@@ -105,6 +107,7 @@ export function mockAws() {
     appscaling: new ApplicationAutoScalingClient({ region: 'us-east-2' }),
     elbv2: new ElasticLoadBalancingV2Client({ region: 'us-east-2' }),
     cloudwatch: new CloudWatchClient({ region: 'us-east-2' }),
+    ecr: new ECRClient({ region: 'us-east-2' }),
   };
   const reset = () => Object.values(mocks).forEach((m) => m.reset());
   return { mocks, clients, reset };
@@ -133,13 +136,27 @@ export function givenDeployedStack(
       { serviceName: OUTPUTS.ServiceName, taskDefinition: running, runningCount: 2, desiredCount: 2 },
     ],
   });
+  // Every image a test deploys was pushed (tests of a missing image override this).
+  mocks.ecr.on(DescribeImagesCommand).callsFake((input: { imageIds: Array<{ imageTag?: string }> }) => ({
+    imageDetails: [
+      {
+        repositoryName: 'orderbroker',
+        imageTags: input.imageIds[0].imageTag ? [input.imageIds[0].imageTag] : [],
+        imageDigest: `sha256:${'ab'.repeat(32)}`,
+        imageManifestMediaType: 'application/vnd.oci.image.index.v1+json',
+      },
+    ],
+  }));
   for (const [arnValue, arch] of [
     [OUTPUTS.Arm64TaskDefinitionArn, 'ARM64'],
     [OUTPUTS.X8664TaskDefinitionArn, 'X86_64'],
   ] as const) {
     mocks.ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: arnValue }).resolves({
       taskDefinition: taskDefinition(arnValue, arch),
+      // As CloudFormation registers them: its reserved aws: tags come with the tag policy's.
       tags: [
+        { key: 'aws:cloudformation:stack-name', value: 'OrderBroker-dev' },
+        { key: 'aws:cloudformation:logical-id', value: 'PlatformTaskDefinitionsArm64' },
         { key: 'CostCenter', value: 'CC-4100' },
         { key: 'Project', value: 'TradingPlatform' },
       ],

@@ -13,9 +13,11 @@ import {
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { Clock } from '../shared/clock';
 import type { Progress } from '../shared/progress';
 import type { StackOutputs } from '../shared/stack-outputs';
+import { checkImageExists } from './image';
 import { appSpecContent, appSpecInputFromOutputs, buildAppSpec, type EcsAppSpec } from './appspec';
 import { containerImage, revisionWithImage, TaskDefinitionError, withImageRef } from './task-definition';
 
@@ -27,6 +29,7 @@ export const ARCHITECTURES: readonly Architecture[] = ['ARM64', 'X86_64'];
 export interface DeployClients {
   readonly ecs: Pick<ECSClient, 'send'>;
   readonly codedeploy: Pick<CodeDeployClient, 'send'>;
+  readonly ecr: Pick<ECRClient, 'send'>;
 }
 
 /** What to deploy. */
@@ -103,6 +106,7 @@ export async function startDeployment(
       request.image !== undefined
         ? withImageRef(containerImage(base, outputs.ContainerName), request.image)
         : containerImage(base, outputs.ContainerName);
+    await checkImageExists(clients.ecr, image, progress);
     let input = revisionWithImage(base, tags ?? [], outputs.ContainerName, image);
     if (request.mutateRevision) input = request.mutateRevision(input);
     const { taskDefinition: registered } = await clients.ecs.send(new RegisterTaskDefinitionCommand(input));
@@ -114,6 +118,12 @@ export async function startDeployment(
     throw new TaskDefinitionError(
       `nothing to deploy: the service already runs ${baseArn}; pass --image <tag|sha256:digest> or --architecture ${architecture === 'ARM64' ? 'X86_64' : 'ARM64'}`,
     );
+  } else {
+    const { taskDefinition: base } = await clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: baseArn }),
+    );
+    if (!base) throw new TaskDefinitionError(`task definition ${baseArn} not found`);
+    await checkImageExists(clients.ecr, containerImage(base, outputs.ContainerName), progress);
   }
 
   const appSpec = buildAppSpec(appSpecInputFromOutputs(outputs, taskDefinitionArn));

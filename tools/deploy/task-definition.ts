@@ -27,6 +27,15 @@ export function withImageRef(image: string, ref: string): string {
 }
 
 /**
+ * Tags a new revision may carry: `tags` without the reserved `aws:` keys (any case). CloudFormation puts
+ * `aws:cloudformation:stack-name`, `…:logical-id` and `…:stack-id` on every revision it registers, and
+ * RegisterTaskDefinition rejects a request that sets a tag key starting with `aws:` (pure).
+ */
+export function userTags(tags: readonly Tag[]): Tag[] {
+  return tags.filter((t) => !(t.key ?? '').toLowerCase().startsWith('aws:'));
+}
+
+/**
  * The RegisterTaskDefinition input for a new revision of `base` whose container `containerName` runs
  * `image` (pure). Everything else — roles, size, architecture, logging, health check, tags — is the base
  * revision's, which the stack owns: the deploy path changes the image and nothing else.
@@ -59,8 +68,8 @@ export function revisionWithImage(
     pidMode: base.pidMode,
     ipcMode: base.ipcMode,
     proxyConfiguration: base.proxyConfiguration,
-    // The tag policy applies to every revision (CostCenter, Project, Service).
-    tags: tags.length > 0 ? [...tags] : undefined,
+    // The tag policy applies to every revision (CostCenter, Project, Service); aws: keys are reserved.
+    tags: userTags(tags).length > 0 ? userTags(tags) : undefined,
   };
 }
 

@@ -2,6 +2,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 
@@ -13,6 +14,7 @@ export interface AwsClients {
   readonly appscaling: Pick<ApplicationAutoScalingClient, 'send'>;
   readonly elbv2: Pick<ElasticLoadBalancingV2Client, 'send'>;
   readonly cloudwatch: Pick<CloudWatchClient, 'send'>;
+  readonly ecr: Pick<ECRClient, 'send'>;
 }
 
 /** Real clients for a region (credentials from the usual chain: environment, profile, SSO, instance role). */
@@ -25,6 +27,7 @@ export function awsClients(region: string): AwsClients {
     appscaling: new ApplicationAutoScalingClient(config),
     elbv2: new ElasticLoadBalancingV2Client(config),
     cloudwatch: new CloudWatchClient(config),
+    ecr: new ECRClient(config),
   };
 }
 

@@ -35,8 +35,9 @@ export type StackOutputs = Readonly<Record<OutputKey, string>>;
 
 /** Raised when the stack is missing or lacks an output this tool needs. */
 export class StackOutputsError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** @param cause the AWS error behind it, when there is one (the CLI explains it without SDK class names) */
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'StackOutputsError';
   }
 }
@@ -50,7 +51,13 @@ export async function readStackOutputs(
   try {
     ({ Stacks: stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName })));
   } catch (err) {
-    throw new StackOutputsError(`cannot read stack ${stackName}: ${(err as Error).message}`);
+    // CloudFormation answers a missing stack with ValidationError "Stack with id X does not exist".
+    if (/does not exist/.test((err as Error).message ?? '')) {
+      throw new StackOutputsError(
+        `stack ${stackName} not found in this account and region: check the name and the credentials' account`,
+      );
+    }
+    throw new StackOutputsError(`cannot read stack ${stackName}: ${(err as Error).message}`, err);
   }
   const stack = stacks?.[0];
   if (!stack) throw new StackOutputsError(`stack ${stackName} not found`);

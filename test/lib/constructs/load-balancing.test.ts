@@ -2,12 +2,20 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as fs from 'fs';
 import * as path from 'path';
 import { REPO_ROOT, resourceByPrefix, synthTemplate } from '../../helpers/synth';
+import { LIVE_TARGET_GROUP_PARAMETER } from '../../../lib/tap-stack';
+import { resolveParameters } from '../../helpers/cfn-parameters';
 
 let dev: Template;
 let prod: Template;
+// Listeners as CloudFormation creates them on the first deployment (LiveTargetGroup = blue); the other color
+// is covered by test/live-target-group.test.ts.
+let devFirst: Template;
+let prodFirst: Template;
 beforeAll(() => {
   dev = synthTemplate();
   prod = synthTemplate({ profile: 'prod' });
+  devFirst = resolveParameters(dev, { [LIVE_TARGET_GROUP_PARAMETER]: 'blue' });
+  prodFirst = resolveParameters(prod, { [LIVE_TARGET_GROUP_PARAMETER]: 'blue' });
 });
 
 const ref = (prefix: string) => ({ Ref: Match.stringLikeRegexp(`^${prefix}`) });
@@ -51,8 +59,8 @@ describe('load balancer', () => {
 });
 
 describe('dev listeners', () => {
-  test('production listens on HTTP 80 and forwards to blue', () => {
-    dev.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+  test('production listens on HTTP 80 and forwards to blue on the first deployment', () => {
+    devFirst.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,
       Protocol: 'HTTP',
       DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('PlatformLoadBalancingBlueTargetGroup') }],
@@ -60,7 +68,7 @@ describe('dev listeners', () => {
   });
 
   test('the test listener listens on 9090 and forwards to green', () => {
-    dev.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+    devFirst.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 9090,
       Protocol: 'HTTP',
       DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('PlatformLoadBalancingGreenTargetGroup') }],
@@ -74,7 +82,7 @@ describe('dev listeners', () => {
 
 describe('prod listeners', () => {
   test('production listens on HTTPS 443 with the configured certificate and a TLS 1.2+ policy', () => {
-    prod.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+    prodFirst.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
       Protocol: 'HTTPS',
       Certificates: [
@@ -96,7 +104,7 @@ describe('prod listeners', () => {
   });
 
   test('the test listener on 9090 is HTTPS too', () => {
-    prod.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+    prodFirst.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 9090,
       Protocol: 'HTTPS',
       DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('PlatformLoadBalancingGreenTargetGroup') }],

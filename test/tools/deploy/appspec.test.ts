@@ -127,6 +127,22 @@ describe('revisionWithImage', () => {
     });
   });
 
+  test('drops the reserved aws: tags CloudFormation put on the revision, keeping the tag policy', () => {
+    const input = revisionWithImage(
+      base,
+      [
+        { key: 'aws:cloudformation:stack-name', value: 'OrderBroker-dev' },
+        { key: 'AWS:CloudFormation:logical-id', value: 'TaskDef' },
+        { key: 'aws:cloudformation:stack-id', value: 'arn:aws:cloudformation:us-east-2:1:stack/x/y' },
+        ...tags,
+        { key: 'Project', value: 'TradingPlatform' },
+      ],
+      'orderbroker',
+      'x',
+    );
+    expect(input.tags).toEqual([...tags, { key: 'Project', value: 'TradingPlatform' }]);
+  });
+
   test('leaves out what RegisterTaskDefinition rejects (read-only fields)', () => {
     const input = revisionWithImage(base, [], 'orderbroker', 'x');
     for (const key of [

@@ -5,6 +5,7 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { deployMain } from '../../../scripts/deploy';
 import { followDeployment, startDeployment } from '../../../tools/deploy/deploy';
@@ -214,7 +215,7 @@ describe('npm run deploy', () => {
     expect(lines).toContain('  FAIL  deployment: Failed: validation hook failed');
   });
 
-  test('exits 1 naming the missing outputs of an older stack', async () => {
+  test('exits 3 naming the missing outputs of an older stack', async () => {
     mocks.cfn.on(DescribeStacksCommand).resolves({
       Stacks: [
         {
@@ -225,17 +226,17 @@ describe('npm run deploy', () => {
         },
       ],
     });
-    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.4'])).resolves.toBe(1);
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.4'])).resolves.toBe(3);
     expect(lines[0]).toMatch(
-      /^error: stack OrderBroker-dev lacks output\(s\) LoadBalancerDns, .*ValidationHookFunctionArn.*: deploy the current version of this app first \(npx cdk deploy OrderBroker-dev\)$/,
+      /^error: could not start: stack OrderBroker-dev lacks output\(s\) LoadBalancerDns, .*ValidationHookFunctionArn.*: deploy the current version of this app first \(npx cdk deploy OrderBroker-dev\)$/,
     );
   });
 
   test('--stop stops the deployment with automatic rollback', async () => {
     mocks.codedeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
-    await expect(run(['--stack', 'OrderBroker-dev', '--stop', 'd-NEW'])).resolves.toBe(0);
+    await expect(run(['--stack', 'OrderBroker-dev', '--stop', 'd-ABCDE1234'])).resolves.toBe(0);
     expect(mocks.codedeploy.commandCalls(StopDeploymentCommand)[0].args[0].input).toEqual({
-      deploymentId: 'd-NEW',
+      deploymentId: 'd-ABCDE1234',
       autoRollbackEnabled: true,
     });
   });
@@ -258,17 +259,147 @@ describe('npm run deploy', () => {
       ['--stack', 'OrderBroker-dev', '--timeout-minutes', '0'],
       'error: --timeout-minutes = "0": expected a number from 1 to 240',
     ],
-  ])('exits 2 on bad usage %j', async (argv, message) => {
+    [
+      ['--stack', 'OrderBroker_dev;rm'],
+      'error: --stack = "OrderBroker_dev;rm": expected a CloudFormation stack name (a letter, then letters, digits or hyphens, at most 128), e.g. OrderBroker-prod',
+    ],
+    [
+      ['--stack', 'OrderBroker-dev', '--image', 'bad tag'],
+      'error: --image = "bad tag": expected a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or a digest sha256:<64 hex>',
+    ],
+    [
+      ['--stack', 'OrderBroker-dev', '--image', 'latest'],
+      'error: --image = "latest": a mutable tag cannot be rolled back to; pass the version tag (e.g. 2026.11.4) or the digest sha256:<64 hex>',
+    ],
+    [
+      ['--stack', 'OrderBroker-dev', '--stop', 'NEW'],
+      'error: --stop = "NEW": expected a CodeDeploy deployment id (d-XXXXXXXXX)',
+    ],
+    [
+      ['--stack', 'OrderBroker-dev', '--stop', 'd-ABCDE1234', '--image', '2026.11.4'],
+      'error: --stop cannot be combined with --image',
+    ],
+    [['OrderBroker-dev'], 'error: unexpected argument "OrderBroker-dev"; options start with --'],
+  ])('exits 2 on bad usage %j, before any AWS call', async (argv, message) => {
     await expect(run(argv)).resolves.toBe(2);
     expect(lines[0].split('\n')[0]).toBe(message);
+    for (const mock of Object.values(mocks)) expect(mock.calls()).toHaveLength(0);
+  });
+
+  test('--no-wait exits 0 once CodeDeploy accepted the deployment, saying how to stop it', async () => {
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.4', '--no-wait'])).resolves.toBe(0);
+    expect(lines).toContain(
+      'follow it: npm run deploy -- --stack OrderBroker-dev --stop d-NEW  (to stop and roll back)',
+    );
+    expect(mocks.codedeploy.commandCalls(GetDeploymentCommand)).toHaveLength(0);
+  });
+
+  const awsError = (name: string, message: string, extra: Record<string, unknown> = {}) =>
+    Object.assign(new Error(message), { name, $fault: 'client', $metadata: {}, ...extra });
+
+  test('exits 3 with a credentials hint and no SDK class name when there are no credentials', async () => {
+    mocks.cfn
+      .on(DescribeStacksCommand)
+      .rejects(awsError('CredentialsProviderError', 'Could not load credentials from any providers'));
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.4'])).resolves.toBe(3);
+    expect(lines).toEqual([
+      'error: could not start: deploying to OrderBroker-dev: no valid AWS credentials (missing or expired); supply credentials for the target account: `aws sso login --profile <name>` then run again with AWS_PROFILE=<name>, or export AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/CredentialsProviderError|Exception|Error:/);
+  });
+
+  test('exits 3 on expired credentials the same way', async () => {
+    mocks.cfn
+      .on(DescribeStacksCommand)
+      .rejects(awsError('ExpiredToken', 'The security token included in the request is expired'));
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.4'])).resolves.toBe(3);
+    expect(lines[0]).toContain('no valid AWS credentials (missing or expired); supply credentials');
+  });
+
+  test('exits 3 when AWS cannot be reached', async () => {
+    mocks.cfn.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.us-east-2.amazonaws.com'), {
+        code: 'ENOTFOUND',
+      }),
+    );
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.4'])).resolves.toBe(3);
+    expect(lines).toEqual([
+      'error: could not start: deploying to OrderBroker-dev: cannot reach AWS (ENOTFOUND); check the network, proxy (HTTPS_PROXY) or VPN and run again',
+    ]);
+  });
+
+  test('exits 3 when the stack does not exist', async () => {
+    mocks.cfn
+      .on(DescribeStacksCommand)
+      .rejects(awsError('ValidationError', 'Stack with id OrderBroker-dev does not exist'));
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.4'])).resolves.toBe(3);
+    expect(lines).toEqual([
+      "error: could not start: stack OrderBroker-dev not found in this account and region: check the name and the credentials' account",
+    ]);
+  });
+
+  test('exits 3 when the image is not in ECR, before registering or deploying anything', async () => {
+    mocks.ecr
+      .on(DescribeImagesCommand)
+      .rejects(
+        awsError(
+          'ImageNotFoundException',
+          "The image with imageId {imageDigest:'null', imageTag:'2026.11.9'} does not exist within the repository with name 'orderbroker'",
+        ),
+      );
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.9'])).resolves.toBe(3);
+    expect(lines).toContain(
+      'error: could not start: image orderbroker:2026.11.9 not found in ECR registry 111122223333: push it first, or pass the tag or digest that was pushed',
+    );
+    expect(mocks.ecr.commandCalls(DescribeImagesCommand)[0].args[0].input).toEqual({
+      registryId: '111122223333',
+      repositoryName: 'orderbroker',
+      imageIds: [{ imageTag: '2026.11.9' }],
+    });
+    expect(mocks.ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
     expect(mocks.codedeploy.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
   });
 
-  test('exits 1 with the error for an invalid image reference, before any deployment', async () => {
-    await expect(run(['--stack', 'OrderBroker-dev', '--image', 'bad tag'])).resolves.toBe(1);
-    expect(lines).toContain(
-      'error: image = "bad tag": expected a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or a digest sha256:<64 hex>',
-    );
+  test('looks a digest up by digest', async () => {
+    givenDeploymentGoes(['Succeeded']);
+    const digest = `sha256:${'c'.repeat(64)}`;
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', digest])).resolves.toBe(0);
+    expect(mocks.ecr.commandCalls(DescribeImagesCommand)[0].args[0].input.imageIds).toEqual([
+      { imageDigest: digest },
+    ]);
+  });
+
+  test('checks the image of the other architecture when switching without --image', async () => {
+    givenDeploymentGoes(['Succeeded']);
+    mocks.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    await expect(run(['--stack', 'OrderBroker-dev', '--architecture', 'X86_64'])).resolves.toBe(3);
+    expect(lines).toContain('error: could not start: image orderbroker:2026.11.3 not found in ECR');
     expect(mocks.codedeploy.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+  });
+
+  test('exits 3 when the role may not create the deployment, with the AWS message and no class name', async () => {
+    mocks.codedeploy
+      .on(CreateDeploymentCommand)
+      .rejects(
+        awsError(
+          'AccessDeniedException',
+          'User: arn:aws:sts::111122223333:assumed-role/ReadOnly/x is not authorized to perform: codedeploy:CreateDeployment',
+        ),
+      );
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.4'])).resolves.toBe(3);
+    const error = lines.find((l) => l.startsWith('error:'))!;
+    expect(error).toBe(
+      'error: could not start: deploying to OrderBroker-dev: access denied: User: arn:aws:sts::111122223333:assumed-role/ReadOnly/x is not authorized to perform: codedeploy:CreateDeployment; use a role allowed to deploy OrderBroker',
+    );
+  });
+
+  test('exits 1 when it loses track of a started deployment, saying it goes on', async () => {
+    mocks.codedeploy
+      .on(GetDeploymentCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    await expect(run(['--stack', 'OrderBroker-dev', '--image', '2026.11.4'])).resolves.toBe(1);
+    expect(lines).toContain(
+      'error: lost track of deployment d-NEW (it goes on in CodeDeploy): following it: cannot reach AWS (ECONNRESET); check the network, proxy (HTTPS_PROXY) or VPN and run again',
+    );
   });
 });

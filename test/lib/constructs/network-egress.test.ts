@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { S3_PREFIX_LIST_IDS } from '../lib/constructs/network';
-import { IMPORTED_VPC } from './helpers/imports';
-import { synthTemplate } from './helpers/synth';
+import { S3_PREFIX_LIST_IDS } from '../../../lib/constructs/network';
+import { IMPORTED_VPC } from '../../helpers/imports';
+import { synthTemplate } from '../../helpers/synth';
 
 /**
  * The tasks' and the database's groups allow no egress beyond what the service needs. EC2 gives a new group an
