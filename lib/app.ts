@@ -1,4 +1,4 @@
-import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, App, Aspects } from 'aws-cdk-lib';
 import { ASPECT_PRIORITIES } from '../aspects';
 import { RequiredTagsAspect } from '../aspects/required-tags';
 import type { RegisterEntry } from './compliance/acknowledgements';
@@ -6,6 +6,12 @@ import { applyComplianceGate } from './compliance/gate';
 import { resolveConfig } from './config/resolve-config';
 import type { TapConfig } from './config/types';
 import { TapStack } from './tap-stack';
+import {
+  CalendarError,
+  calendarCoverage,
+  loadCalendar,
+  type ExchangeCalendar,
+} from './schedule/exchange-calendar';
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -40,6 +46,12 @@ export interface CreateAppOptions {
    * @default - today
    */
   readonly today?: Date;
+  /**
+   * The exchange calendar the scaling schedule follows. Tests pass a calendar whose last day moved.
+   *
+   * @default - data/nyse-calendar.json
+   */
+  readonly exchangeCalendar?: ExchangeCalendar;
 }
 
 /** The app, its single stack and the configuration it was built from. */
@@ -54,7 +66,8 @@ export interface TapApp {
  * applies the Aspects. `bin/tap.ts` and the tests build the app through this one function, so the tests
  * synthesize exactly what `cdk synth` does.
  *
- * @throws ConfigError when a configuration value is invalid
+ * @throws ConfigError when a configuration value is invalid; CalendarError when the exchange calendar is
+ *   malformed or covers fewer than 90 days ahead
  */
 export function createApp(options: CreateAppOptions = {}): TapApp {
   const complianceGate = options.complianceGate ?? true;
@@ -65,10 +78,18 @@ export function createApp(options: CreateAppOptions = {}): TapApp {
     builtinCloudFormationValidation: complianceGate,
   });
   const config = resolveConfig(app.node.getAllContext() as Record<string, unknown>);
-  const stack = new TapStack(app, config.stackName, { config });
+  // The calendar expires like a register entry, on the same day the gate evaluates the register.
+  const today = options.today ?? new Date();
+  const exchangeCalendar = options.exchangeCalendar ?? loadCalendar();
+  const coverage = calendarCoverage(exchangeCalendar, today);
+  if (coverage.status === 'fail') throw new CalendarError(coverage.message);
+  const stack = new TapStack(app, config.stackName, { config, exchangeCalendar });
+  if (coverage.status === 'warn') {
+    Annotations.of(stack).addWarningV2('@orderbroker/calendar-expiring', coverage.message);
+  }
   Aspects.of(app).add(new RequiredTagsAspect(config.tags), { priority: ASPECT_PRIORITIES.tagging });
   if (complianceGate) {
-    applyComplianceGate(app, { config, stack, register: options.register, today: options.today });
+    applyComplianceGate(app, { config, stack, register: options.register, today });
   }
   return { app, stack, config };
 }

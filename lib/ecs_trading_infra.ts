@@ -13,6 +13,7 @@ import { OrderBrokerLoadBalancing } from './constructs/load-balancing';
 import { OrderBrokerObservability } from './constructs/observability';
 import { OrderBrokerService } from './constructs/order-broker-service';
 import { OrderBrokerScaling } from './constructs/scaling';
+import type { ExchangeCalendar } from './schedule/exchange-calendar';
 import { CONTAINER_NAME, METRICS_NAMESPACE, OrderBrokerTaskDefinitions } from './constructs/task-definitions';
 import { OrderBrokerTaskRole } from './constructs/task-role';
 import { TEST_LISTENER_PORT } from './constructs/load-balancing';
@@ -63,6 +64,12 @@ export interface EcsTradingInfraProps {
   readonly capacity: TapConfig['capacity'];
   readonly schedule: TapConfig['schedule'];
   readonly deployment: TapConfig['deployment'];
+  /**
+   * The exchange calendar the scheduled actions follow (holidays, early closes).
+   *
+   * @default - the weekday schedule only
+   */
+  readonly exchangeCalendar?: ExchangeCalendar;
   /**
    * E-mail subscribed to the SRE topic.
    *
@@ -167,6 +174,7 @@ export class EcsTradingInfra extends Construct {
       targetCpuPercent: props.capacity.targetCpuPercent,
       burstTasks: Math.max(1, props.capacity.warmTasks),
       schedule: props.schedule,
+      calendar: props.exchangeCalendar,
     });
 
     this.observability = new OrderBrokerObservability(this, 'Observability', {

@@ -9,11 +9,18 @@ import { OrdersDatabase } from './constructs/orders-database';
 import { PlatformKeys } from './constructs/platform-keys';
 import { TradesStream } from './constructs/trades-stream';
 import { EcsTradingInfra } from './ecs_trading_infra';
+import type { ExchangeCalendar } from './schedule/exchange-calendar';
 
 /** Properties of {@link TapStack}. */
 export interface TapStackProps extends StackProps {
   /** The validated configuration (see `resolveConfig`). */
   readonly config: TapConfig;
+  /**
+   * The exchange calendar the scaling schedule follows.
+   *
+   * @default - the weekday schedule only (createApp always passes data/nyse-calendar.json)
+   */
+  readonly exchangeCalendar?: ExchangeCalendar;
 }
 
 /**
@@ -80,6 +87,7 @@ export class TapStack extends Stack {
       service: config.service,
       capacity: config.capacity,
       schedule: config.schedule,
+      exchangeCalendar: props.exchangeCalendar,
       deployment: config.deployment,
       alarmEmail: config.alerting.email,
     });

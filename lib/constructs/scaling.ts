@@ -5,6 +5,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { ClockTime } from '../config/types';
+import { calendarScheduledActions, type ExchangeCalendar } from '../schedule/exchange-calendar';
 
 /** Predictive scaling launches capacity this long before the forecast hour (must be < 3600 s). */
 export const PREDICTIVE_SCHEDULING_BUFFER_SECONDS = 600;
@@ -30,6 +31,13 @@ export interface OrderBrokerScalingProps {
     readonly preClose: ClockTime;
     readonly postClose: ClockTime;
   };
+  /**
+   * The exchange calendar: the weekday actions skip its holidays (and early closes, for the close actions)
+   * and each early-close day gets one-off actions around its early close.
+   *
+   * @default - the weekday schedule only, firing on holidays too
+   */
+  readonly calendar?: ExchangeCalendar;
 }
 
 /**
@@ -70,19 +78,25 @@ export class OrderBrokerScaling extends Construct {
       ),
     });
 
-    const at = (t: ClockTime) =>
-      appscaling.Schedule.cron({ minute: String(t.minute), hour: String(t.hour), weekDay: 'MON-FRI' });
-    const scheduled: Array<[string, ClockTime, number]> = [
-      ['PreOpen', props.schedule.preOpen, props.preOpenTasks],
-      ['PostOpen', props.schedule.postOpen, props.warmFloor],
-      ['PreClose', props.schedule.preClose, props.preCloseTasks],
-      ['PostClose', props.schedule.postClose, props.warmFloor],
-    ];
-    for (const [name, time, minCapacity] of scheduled) {
-      this.scalableTarget.scaleOnSchedule(name, {
-        schedule: at(time),
+    const week = {
+      ...props.schedule,
+      preOpenTasks: props.preOpenTasks,
+      preCloseTasks: props.preCloseTasks,
+      warmFloor: props.warmFloor,
+    };
+    const scheduled = props.calendar
+      ? calendarScheduledActions(props.calendar, week)
+      : calendarScheduledActions(
+          { zone: 'America/New_York', regularClose: { hour: 16, minute: 0 }, holidays: [], earlyCloses: [] },
+          week,
+        );
+    for (const action of scheduled) {
+      this.scalableTarget.scaleOnSchedule(action.name, {
+        schedule: appscaling.Schedule.expression(action.schedule),
         timeZone: TimeZone.AMERICA_NEW_YORK,
-        minCapacity,
+        startTime: action.startTime,
+        endTime: action.endTime,
+        minCapacity: action.minCapacity,
         maxCapacity: props.maxTasks,
       });
     }
