@@ -213,6 +213,8 @@ export interface CalendarAction {
   readonly name: string;
   /** `cron(...)` or `at(yyyy-mm-ddThh:mm:ss)`. */
   readonly schedule: string;
+  /** IANA zone of the schedule: the calendar's. */
+  readonly timezone: string;
   readonly minCapacity: number;
   /** The recurring action starts/ends at these instants (CloudFormation reads StartTime/EndTime in UTC). */
   readonly startTime?: Date;
@@ -264,6 +266,7 @@ export function calendarScheduledActions(
         out.push({
           name: start ? `${name}-from-${start.toISODate()}` : name,
           schedule: cron(time),
+          timezone: zone,
           minCapacity,
           ...(start ? { startTime: start.toUTC().toJSDate() } : {}),
           ...(end ? { endTime: end.toUTC().toJSDate() } : {}),
@@ -281,8 +284,18 @@ export function calendarScheduledActions(
     const c = toMinutes(clock(`earlyCloses(${d.date}).close`, d.close));
     const at = (m: number) => `at(${d.date}T${hhmm(fromMinutes(m))}:00)`;
     return [
-      { name: `EarlyPreClose-${d.date}`, schedule: at(c - lead), minCapacity: week.preCloseTasks },
-      { name: `EarlyPostClose-${d.date}`, schedule: at(c + lag), minCapacity: week.warmFloor },
+      {
+        name: `EarlyPreClose-${d.date}`,
+        schedule: at(c - lead),
+        timezone: zone,
+        minCapacity: week.preCloseTasks,
+      },
+      {
+        name: `EarlyPostClose-${d.date}`,
+        schedule: at(c + lag),
+        timezone: zone,
+        minCapacity: week.warmFloor,
+      },
     ];
   });
 
