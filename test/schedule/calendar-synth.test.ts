@@ -12,17 +12,18 @@ const movedTo = (coversThrough: string) => ({ ...calendar, coversThrough });
 
 test('synth passes without a calendar warning when it covers 120 days ahead', () => {
   const { stack } = buildApp({}, { today: TODAY, exchangeCalendar: movedTo('2027-09-29') });
-  Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp(CALENDAR_FILE));
+  expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(CALENDAR_FILE))).toEqual([]);
 });
 
 test('synth warns when the calendar covers fewer than 120 days ahead, naming the file', () => {
   const { stack } = buildApp({}, { today: TODAY, exchangeCalendar: movedTo('2027-09-15') });
-  Annotations.fromStack(stack).hasWarning(
+  const warnings = Annotations.fromStack(stack).findWarning(
     `/${stack.stackName}`,
     Match.stringLikeRegexp(
       `^${CALENDAR_FILE}: coversThrough 2027-09-15 is only 106 days ahead of 2027-06-01; synth fails below 90, on 2027-06-18`,
     ),
   );
+  expect(warnings).toHaveLength(1);
 });
 
 test('synth fails when the calendar covers fewer than 90 days ahead, naming the file to extend', () => {

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { REPO_ROOT } from '../../scripts/lib/repo';
 import {
   CALENDAR_FILE,
   CalendarError,
@@ -10,7 +13,7 @@ import {
 
 const calendar = loadCalendar();
 const raw = () =>
-  JSON.parse(JSON.stringify(require('../../data/nyse-calendar.json'))) as Record<string, unknown>;
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, CALENDAR_FILE), 'utf8')) as Record<string, unknown>;
 
 const WEEK = {
   preOpen: { hour: 9, minute: 10 },
