@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import type { Architecture, TapConfig } from './config/types';
 import { OrderBrokerBlueGreen } from './constructs/blue-green';
 import { OrderBrokerLoadBalancing } from './constructs/load-balancing';
-import { OrderBrokerObservability } from './constructs/observability';
+import { APP_METRICS, OrderBrokerObservability } from './constructs/observability';
 import { OrderBrokerService } from './constructs/order-broker-service';
 import { OrderBrokerScaling } from './constructs/scaling';
 import type { ExchangeCalendar } from './schedule/exchange-calendar';
@@ -175,6 +175,11 @@ export class EcsTradingInfra extends Construct {
       burstTasks: Math.max(1, props.capacity.warmTasks),
       schedule: props.schedule,
       calendar: props.exchangeCalendar,
+      inFlightMetric: {
+        namespace: METRICS_NAMESPACE,
+        metricName: APP_METRICS.inFlightOrders,
+        environment: props.environmentName,
+      },
     });
 
     this.observability = new OrderBrokerObservability(this, 'Observability', {

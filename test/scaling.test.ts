@@ -194,3 +194,41 @@ describe('reactive scaling for the unforeseen', () => {
     });
   });
 });
+
+describe('sub-minute reaction under CodeDeploy', () => {
+  test('a 10-second alarm on the 1 s in-flight orders metric drives a step policy', () => {
+    dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'InFlightOrdersPerTask',
+      Namespace: 'TradingPlatform/OrderBroker',
+      Dimensions: [{ Name: 'Environment', Value: 'dev' }],
+      Statistic: 'Average',
+      Period: 10,
+      Threshold: 100,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('InFlightBurstUpperPolicy') }],
+    });
+    dev.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyName: Match.stringLikeRegexp('InFlightBurstUpperPolicy'),
+      PolicyType: 'StepScaling',
+      StepScalingPolicyConfiguration: {
+        AdjustmentType: 'ChangeInCapacity',
+        Cooldown: 30,
+        StepAdjustments: [
+          { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 50, ScalingAdjustment: 1 },
+          { MetricIntervalLowerBound: 50, ScalingAdjustment: 2 },
+        ],
+      },
+    });
+  });
+
+  test('the one-minute CPU burst policy stays as the fallback', () => {
+    const steps = Object.values(dev.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      String(JSON.stringify(a.Properties.AlarmActions)).includes('BurstUpperPolicy'),
+    );
+    expect(steps.map((a) => [a.Properties.MetricName, a.Properties.Period]).sort()).toEqual([
+      ['CPUUtilization', 60],
+      ['InFlightOrdersPerTask', 10],
+    ]);
+  });
+});
