@@ -16,6 +16,7 @@ import { type CostPlan, costPlan } from './cost';
 import { type PlanInputs, type ScheduledActionInput, type SourceRef, readPlanInputs } from './inputs';
 import { CALENDAR_FILE, type ExchangeCalendar, loadCalendar } from '../../lib/schedule/exchange-calendar';
 import { calendarPlanChecks, checkCalendarDays } from './calendar-check';
+import { type ReactionPlan, reactionPlan } from './reaction';
 import { type RollbackBudget, type ServeTime, rollbackBudget, serveTime } from './timing';
 
 /**
@@ -70,6 +71,8 @@ export interface ProfilePlan {
     readonly days: PlannedDay[];
   };
   readonly serveTime: ServeTime;
+  /** Burst onset to new tasks serving, per scaling path (scripts/plan/reaction.ts). */
+  readonly reaction?: ReactionPlan;
   readonly rollback: RollbackBudget;
   readonly cost: CostPlan;
   readonly checks: PlanCheck[];
@@ -388,6 +391,12 @@ export function computeProfilePlan(
       days,
     },
     serveTime: serve,
+    reaction: reactionPlan(
+      template,
+      inputs.service.warmFloor,
+      inputs.cpuTargetPercent ?? 100,
+      serve.cold.totalSeconds,
+    ),
     rollback,
     cost,
     checks,
