@@ -5,6 +5,7 @@ import { TodayError } from '../lib/compliance/today';
 import { reportGate } from '../lib/compliance/report-gate';
 import { describePlaceholder, placeholdersIn } from '../lib/config/placeholders';
 import { ConfigError } from '../lib/config/resolve-config';
+import { CalendarError } from '../lib/schedule/exchange-calendar';
 
 // Configuration is read and validated here, once; a bad value stops before any construct is built.
 // A malformed compliance register (or TAP_TODAY) stops the same way, before synthesis.
@@ -24,7 +25,12 @@ try {
     );
   }
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof RegisterError || err instanceof TodayError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof RegisterError ||
+    err instanceof TodayError ||
+    err instanceof CalendarError
+  ) {
     console.error(err.message);
     process.exit(1);
   }

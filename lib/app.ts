@@ -9,6 +9,12 @@ import { describePlaceholder, placeholdersIn } from './config/placeholders';
 import { resolveConfig } from './config/resolve-config';
 import type { TapConfig } from './config/types';
 import { TapStack } from './tap-stack';
+import {
+  CalendarError,
+  calendarCoverage,
+  loadCalendar,
+  type ExchangeCalendar,
+} from './schedule/exchange-calendar';
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -43,6 +49,12 @@ export interface CreateAppOptions {
    * @default - complianceToday(): TAP_TODAY, or the real date
    */
   readonly today?: Date;
+  /**
+   * The exchange calendar the scaling schedule follows. Tests pass a calendar whose last day moved.
+   *
+   * @default - data/nyse-calendar.json
+   */
+  readonly exchangeCalendar?: ExchangeCalendar;
 }
 
 /** The app, its single stack and the configuration it was built from. */
@@ -63,7 +75,8 @@ export interface TapApp {
  * applies the Aspects. `bin/tap.ts` and the tests build the app through this one function, so the tests
  * synthesize exactly what `cdk synth` does.
  *
- * @throws ConfigError when a configuration value is invalid
+ * @throws ConfigError when a configuration value is invalid; CalendarError when the exchange calendar is
+ *   malformed or covers fewer than 90 days ahead
  */
 export function createApp(options: CreateAppOptions = {}): TapApp {
   const complianceGate = options.complianceGate ?? true;
@@ -74,7 +87,15 @@ export function createApp(options: CreateAppOptions = {}): TapApp {
     builtinCloudFormationValidation: complianceGate,
   });
   const config = resolveConfig(app.node.getAllContext() as Record<string, unknown>);
-  const stack = new TapStack(app, config.stackName, { config });
+  // The calendar expires like a register entry, on the same day the gate evaluates the register.
+  const today = options.today ?? complianceToday();
+  const exchangeCalendar = options.exchangeCalendar ?? loadCalendar();
+  const coverage = calendarCoverage(exchangeCalendar, today);
+  if (coverage.status === 'fail') throw new CalendarError(coverage.message);
+  const stack = new TapStack(app, config.stackName, { config, exchangeCalendar });
+  if (coverage.status === 'warn') {
+    Annotations.of(stack).addWarningV2('@orderbroker/calendar-expiring', coverage.message);
+  }
   // Placeholder values synthesize (so prod is reviewable offline) but must never be deployed.
   for (const p of placeholdersIn(config)) {
     Annotations.of(stack).addWarningV2(
@@ -86,7 +107,7 @@ export function createApp(options: CreateAppOptions = {}): TapApp {
   if (!complianceGate) return { app, stack, config };
   const gate = {
     register: options.register ?? REGISTER,
-    today: options.today ?? complianceToday(),
+    today,
     library: LIBRARY_ACKNOWLEDGEMENTS,
   };
   applyComplianceGate(app, { config, stack, register: gate.register, today: gate.today });

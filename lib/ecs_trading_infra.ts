@@ -12,9 +12,10 @@ import type { Architecture, TapConfig } from './config/types';
 import { OrderBrokerBlueGreen } from './constructs/blue-green';
 import { DbBootstrap } from './constructs/db-bootstrap';
 import { OrderBrokerLoadBalancing } from './constructs/load-balancing';
-import { OrderBrokerObservability } from './constructs/observability';
+import { APP_METRICS, OrderBrokerObservability } from './constructs/observability';
 import { OrderBrokerService } from './constructs/order-broker-service';
 import { OrderBrokerScaling } from './constructs/scaling';
+import type { ExchangeCalendar } from './schedule/exchange-calendar';
 import { CONTAINER_NAME, METRICS_NAMESPACE, OrderBrokerTaskDefinitions } from './constructs/task-definitions';
 import { OrderBrokerTaskRole } from './constructs/task-role';
 import { TEST_LISTENER_PORT } from './constructs/load-balancing';
@@ -91,6 +92,12 @@ export interface EcsTradingInfraProps {
    * @default 'blue'
    */
   readonly liveTargetGroup?: string;
+  /**
+   * The exchange calendar the scheduled actions follow (holidays, early closes).
+   *
+   * @default - the weekday schedule only
+   */
+  readonly exchangeCalendar?: ExchangeCalendar;
   /**
    * E-mail subscribed to the SRE topic.
    *
@@ -232,6 +239,12 @@ export class EcsTradingInfra extends Construct {
       targetCpuPercent: props.capacity.targetCpuPercent,
       burstTasks: props.capacity.burstTasks,
       schedule: props.schedule,
+      calendar: props.exchangeCalendar,
+      inFlightMetric: {
+        namespace: METRICS_NAMESPACE,
+        metricName: APP_METRICS.inFlightOrders,
+        environment: props.environmentName,
+      },
     });
 
     this.observability = new OrderBrokerObservability(this, 'Observability', {

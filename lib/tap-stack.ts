@@ -10,6 +10,7 @@ import { PlatformKeys } from './constructs/platform-keys';
 import { TradesStream } from './constructs/trades-stream';
 import { TARGET_GROUP_COLORS } from './constructs/load-balancing';
 import { EcsTradingInfra } from './ecs_trading_infra';
+import type { ExchangeCalendar } from './schedule/exchange-calendar';
 
 /**
  * Name of the stack parameter that says which target group is live (`blue` or `green`). CodeDeploy swaps the
@@ -36,6 +37,12 @@ export interface TapStackProps extends StackProps {
    * @default 'trades'
    */
   readonly tradesStreamName?: string;
+  /**
+   * The exchange calendar the scaling schedule follows.
+   *
+   * @default - the weekday schedule only (createApp always passes data/nyse-calendar.json)
+   */
+  readonly exchangeCalendar?: ExchangeCalendar;
 }
 
 /**
@@ -115,6 +122,7 @@ export class TapStack extends Stack {
       service: config.service,
       capacity: config.capacity,
       schedule: config.schedule,
+      exchangeCalendar: props.exchangeCalendar,
       deployment: config.deployment,
       alarmEmail: config.alerting.email,
       liveTargetGroup: liveTargetGroup.valueAsString,

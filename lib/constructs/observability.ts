@@ -13,6 +13,8 @@ import { Construct } from 'constructs';
 export const APP_METRICS = {
   jvmHeap: 'JvmHeapUtilization',
   dbPool: 'DbConnectionPoolUtilization',
+  /** High-resolution (1 s) in-flight orders per task: drives the 10-second burst step policy (scaling.ts). */
+  inFlightOrders: 'InFlightOrdersPerTask',
 } as const;
 
 /** Thresholds of the KPI alarms. */

@@ -5,9 +5,19 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { ClockTime } from '../config/types';
+import { calendarScheduledActions, type ExchangeCalendar } from '../schedule/exchange-calendar';
 
 /** Predictive scaling launches capacity this long before the forecast hour (must be < 3600 s). */
 export const PREDICTIVE_SCHEDULING_BUFFER_SECONDS = 600;
+
+/**
+ * In-flight orders per task at which the 10-second burst policy adds tasks, and at which it adds twice as
+ * many (docs/metrics-contract.md). A task is sized for about 100 orders in flight at the CPU target.
+ */
+export const IN_FLIGHT_ORDERS_STEPS = { addBurst: 100, addDoubleBurst: 150 } as const;
+
+/** Period of the high-resolution burst alarm: the shortest CloudWatch evaluates for a 1 s metric (10, 30 or n x 60). */
+export const FAST_BURST_PERIOD_SECONDS = 10;
 
 /** Properties of {@link OrderBrokerScaling}. */
 export interface OrderBrokerScalingProps {
@@ -30,6 +40,24 @@ export interface OrderBrokerScalingProps {
     readonly preClose: ClockTime;
     readonly postClose: ClockTime;
   };
+  /**
+   * The application's high-resolution EMF metric `InFlightOrdersPerTask` (namespace and `Environment`
+   * dimension): a 10-second alarm on it drives a step policy that reacts before one minute of CPU exists.
+   *
+   * @default - no 10-second burst policy; the one-minute CPU burst policy alone
+   */
+  readonly inFlightMetric?: {
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly environment: string;
+  };
+  /**
+   * The exchange calendar: the weekday actions skip its holidays (and early closes, for the close actions)
+   * and each early-close day gets one-off actions around its early close.
+   *
+   * @default - the weekday schedule only, firing on holidays too
+   */
+  readonly calendar?: ExchangeCalendar;
 }
 
 /**
@@ -70,19 +98,25 @@ export class OrderBrokerScaling extends Construct {
       ),
     });
 
-    const at = (t: ClockTime) =>
-      appscaling.Schedule.cron({ minute: String(t.minute), hour: String(t.hour), weekDay: 'MON-FRI' });
-    const scheduled: Array<[string, ClockTime, number]> = [
-      ['PreOpen', props.schedule.preOpen, props.preOpenTasks],
-      ['PostOpen', props.schedule.postOpen, props.warmFloor],
-      ['PreClose', props.schedule.preClose, props.preCloseTasks],
-      ['PostClose', props.schedule.postClose, props.warmFloor],
-    ];
-    for (const [name, time, minCapacity] of scheduled) {
-      this.scalableTarget.scaleOnSchedule(name, {
-        schedule: at(time),
+    const week = {
+      ...props.schedule,
+      preOpenTasks: props.preOpenTasks,
+      preCloseTasks: props.preCloseTasks,
+      warmFloor: props.warmFloor,
+    };
+    const scheduled = props.calendar
+      ? calendarScheduledActions(props.calendar, week)
+      : calendarScheduledActions(
+          { zone: 'America/New_York', regularClose: { hour: 16, minute: 0 }, holidays: [], earlyCloses: [] },
+          week,
+        );
+    for (const action of scheduled) {
+      this.scalableTarget.scaleOnSchedule(action.name, {
+        schedule: appscaling.Schedule.expression(action.schedule),
         timeZone: TimeZone.AMERICA_NEW_YORK,
-        minCapacity,
+        startTime: action.startTime,
+        endTime: action.endTime,
+        minCapacity: action.minCapacity,
         maxCapacity: props.maxTasks,
       });
     }
@@ -110,6 +144,34 @@ export class OrderBrokerScaling extends Construct {
       datapointsToAlarm: 1,
       cooldown: Duration.seconds(60),
     });
+
+    // ECS 20-second service metrics do not work with the CODE_DEPLOY controller; the application's own 1 s
+    // metric does. A 10 s alarm on it adds tasks within ~20 s of a burst; the CPU policy stays as the fallback
+    // when the application stops emitting (missing data does not alarm).
+    if (props.inFlightMetric) {
+      this.scalableTarget.scaleOnMetric('InFlightBurst', {
+        metric: new cloudwatch.Metric({
+          namespace: props.inFlightMetric.namespace,
+          metricName: props.inFlightMetric.metricName,
+          dimensionsMap: { Environment: props.inFlightMetric.environment },
+          period: Duration.seconds(FAST_BURST_PERIOD_SECONDS),
+          statistic: cloudwatch.Stats.AVERAGE,
+        }),
+        scalingSteps: [
+          { upper: IN_FLIGHT_ORDERS_STEPS.addBurst, change: 0 },
+          {
+            lower: IN_FLIGHT_ORDERS_STEPS.addBurst,
+            upper: IN_FLIGHT_ORDERS_STEPS.addDoubleBurst,
+            change: props.burstTasks,
+          },
+          { lower: IN_FLIGHT_ORDERS_STEPS.addDoubleBurst, change: props.burstTasks * 2 },
+        ],
+        adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        cooldown: Duration.seconds(30),
+      });
+    }
 
     this.predictivePolicy = new appscaling.CfnScalingPolicy(this, 'Predictive', {
       policyName: `${props.namePrefix}-predictive`,

@@ -1,3 +1,4 @@
+import { reactionMarkdown } from './reaction';
 import type { Assumptions } from './assumptions';
 import { countAt } from './capacity';
 import type { PlanReport, ProfilePlan } from './plan';
@@ -319,6 +320,7 @@ export function renderMarkdown(report: PlanReport, assumptions: Assumptions): st
       capacitySection(report, p),
       '',
       serveSection(p),
+      ...(p.reaction ? ['', reactionMarkdown(p.reaction)] : []),
       '',
       rollbackSection(p),
       '',

@@ -14,6 +14,9 @@ import type { CfnTemplate } from './cfn';
 import { PlanInputError } from './cfn';
 import { type CostPlan, costPlan } from './cost';
 import { type PlanInputs, type ScheduledActionInput, type SourceRef, readPlanInputs } from './inputs';
+import { CALENDAR_FILE, type ExchangeCalendar, loadCalendar } from '../../lib/schedule/exchange-calendar';
+import { calendarPlanChecks, checkCalendarDays } from './calendar-check';
+import { type ReactionPlan, reactionPlan } from './reaction';
 import { type RollbackBudget, type ServeTime, rollbackBudget, serveTime } from './timing';
 
 /**
@@ -68,6 +71,8 @@ export interface ProfilePlan {
     readonly days: PlannedDay[];
   };
   readonly serveTime: ServeTime;
+  /** Burst onset to new tasks serving, per scaling path (scripts/plan/reaction.ts). */
+  readonly reaction?: ReactionPlan;
   readonly rollback: RollbackBudget;
   readonly cost: CostPlan;
   readonly checks: PlanCheck[];
@@ -98,14 +103,16 @@ function spikeAction(
   what: string,
   target: string,
 ) {
+  // The calendar splits each weekday action into dated segments (and adds early-close ones): all carry one level.
   const matches = actions.filter((a) => pattern.test(a.name) && a.minCapacity !== undefined);
-  if (matches.length !== 1) {
+  const levels = [...new Set(matches.map((a) => a.minCapacity!))];
+  if (levels.length !== 1) {
     throw new PlanInputError(
-      `${target}: expected one scheduled action named like ${String(pattern)} with a MinCapacity (the ${what} level),` +
-        ` found ${matches.length} among [${actions.map((a) => a.name).join(', ')}]`,
+      `${target}: expected scheduled actions named like ${String(pattern)} with one MinCapacity (the ${what} level),` +
+        ` found ${levels.length === 0 ? 'none' : `levels ${levels.join(', ')}`} among [${actions.map((a) => a.name).join(', ')}]`,
     );
   }
-  return { action: matches[0].name, level: matches[0].minCapacity! };
+  return { action: matches[0].name, level: levels[0] };
 }
 
 function plannedDays(inputs: PlanInputs, assumptions: Assumptions): PlannedDay[] {
@@ -217,6 +224,7 @@ export function computeProfilePlan(
   assumptions: Assumptions,
   profile: string,
   stackName: string,
+  calendar: ExchangeCalendar = loadCalendar(),
 ): ProfilePlan {
   const inputs = readPlanInputs(template);
   const { zone, standardDay } = assumptions.calendar;
@@ -251,8 +259,18 @@ export function computeProfilePlan(
   const old = cost.configurations.find((c) => c.id === 'old')!;
   const costLine = `${running.label}: ${running.perMonth} ${cost.currency}/month vs old ${old.perMonth} (${running.vsOldPercent}%)`;
 
+  const calendarResult = checkCalendarDays(calendar, actions, {
+    preOpenLevel: preOpen.level,
+    preCloseLevel: preClose.level,
+    warmFloor: inputs.service.warmFloor,
+    targetMinCapacity: inputs.scalableTarget.minCapacity,
+    preOpenCheck: REQUIREMENTS.preOpenCheck,
+    preCloseLeadMinutes: minuteOf(REQUIREMENTS.marketClose) - minuteOf(REQUIREMENTS.preCloseCheck),
+    coldStartSeconds: serve.cold.totalSeconds,
+  });
   const checks: PlanCheck[] = [
     ...capacityChecks(inputs, days, [fullWeekday, fullWeekend], preOpen, preClose, serve.cold.totalSeconds),
+    ...calendarPlanChecks(calendarResult, CALENDAR_FILE),
     check(
       'PLAN-SERVE-1',
       'New capacity serves in under 30 s from warm tasks',
@@ -373,6 +391,12 @@ export function computeProfilePlan(
       days,
     },
     serveTime: serve,
+    reaction: reactionPlan(
+      template,
+      inputs.service.warmFloor,
+      inputs.cpuTargetPercent ?? 100,
+      serve.cold.totalSeconds,
+    ),
     rollback,
     cost,
     checks,

@@ -68,7 +68,11 @@ export function actionFireTimes(action: ScheduledActionLike, fromMs: number, toM
   const schedule = parseAction(action);
   const start = boundMs(action.startTime) ?? -Infinity;
   const end = boundMs(action.endTime) ?? Infinity;
-  return fireTimes(schedule, fromMs, toMs).filter((ms) => ms >= start && ms <= end);
+  // Evaluate only the bounded part: a calendar splits each weekday cron into many dated segments.
+  const from = Math.max(fromMs, start);
+  const to = Math.min(toMs, end);
+  if (from > to) return [];
+  return fireTimes(schedule, from, to).filter((ms) => ms >= start && ms <= end);
 }
 
 /**

@@ -47,27 +47,81 @@ describe('scheduled actions', () => {
   ])('%s runs %s in America/New_York and sets the minimum to %d', (name, schedule, minCapacity) => {
     dev.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       ScheduledActions: Match.arrayWith([
-        {
+        // The first segment of each weekday action; it ends before the calendar's first closed day.
+        Match.objectLike({
           ScheduledActionName: name,
           Schedule: schedule,
           Timezone: 'America/New_York',
           ScalableTargetAction: { MinCapacity: minCapacity, MaxCapacity: 8 },
-        },
+        }),
       ]),
     });
   });
 
-  test('raise the floor before 09:30 and 16:00 and lower it after each spike, nothing else', () => {
-    const targets = dev.findResources('AWS::ApplicationAutoScaling::ScalableTarget');
-    const actions = Object.values(targets)[0].Properties.ScheduledActions as Array<{
+  const actions = () =>
+    Object.values(dev.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))[0].Properties
+      .ScheduledActions as Array<{
       ScheduledActionName: string;
+      Schedule: string;
+      Timezone: string;
+      StartTime?: string;
+      EndTime?: string;
+      ScalableTargetAction: { MinCapacity: number; MaxCapacity: number };
     }>;
-    expect(actions.map((a) => a.ScheduledActionName)).toEqual([
+
+  test('raise the floor before 09:30 and 16:00 and lower it after each spike, nothing else', () => {
+    const kinds = new Set(
+      actions().map((a) => a.ScheduledActionName.replace(/-(from-)?\d{4}-\d{2}-\d{2}$/, '')),
+    );
+    expect([...kinds]).toEqual([
       'PreOpen',
       'PostOpen',
       'PreClose',
       'PostClose',
+      'EarlyPreClose',
+      'EarlyPostClose',
     ]);
+    // Application Auto Scaling allows 200 scheduled actions per scalable target.
+    expect(actions().length).toBeLessThanOrEqual(200);
+    expect(actions().every((a) => a.Timezone === 'America/New_York')).toBe(true);
+  });
+
+  test('skip the exchange holidays: no weekday segment spans Christmas Day 2026 (2026-12-25, New York)', () => {
+    const dayStart = Date.parse('2026-12-25T05:00:00Z');
+    const dayEnd = Date.parse('2026-12-26T05:00:00Z');
+    const spanning = actions().filter(
+      (a) =>
+        a.Schedule.startsWith('cron(') &&
+        (a.StartTime === undefined || Date.parse(a.StartTime) < dayEnd) &&
+        (a.EndTime === undefined || Date.parse(a.EndTime) > dayStart),
+    );
+    expect(spanning).toEqual([]);
+  });
+
+  test('raise and lower the floor around the 13:00 close of 2027-11-26, and skip 15:40 that day', () => {
+    expect(actions().filter((a) => a.Schedule.startsWith('at(2027-11-26'))).toEqual([
+      {
+        ScheduledActionName: 'EarlyPreClose-2027-11-26',
+        Schedule: 'at(2027-11-26T12:40:00)',
+        Timezone: 'America/New_York',
+        ScalableTargetAction: { MinCapacity: 4, MaxCapacity: 8 },
+      },
+      {
+        ScheduledActionName: 'EarlyPostClose-2027-11-26',
+        Schedule: 'at(2027-11-26T13:30:00)',
+        Timezone: 'America/New_York',
+        ScalableTargetAction: { MinCapacity: 2, MaxCapacity: 8 },
+      },
+    ]);
+    const preClose = actions().filter((a) => a.ScheduledActionName.startsWith('PreClose'));
+    const nov26 = Date.parse('2027-11-26T20:40:00Z'); // 15:40 EST
+    expect(
+      preClose.filter(
+        (a) =>
+          (a.StartTime === undefined || Date.parse(a.StartTime) <= nov26) &&
+          (a.EndTime === undefined || Date.parse(a.EndTime) > nov26),
+      ),
+    ).toEqual([]);
   });
 
   test('follow the configured times and task counts', () => {
@@ -138,5 +192,43 @@ describe('reactive scaling for the unforeseen', () => {
       DatapointsToAlarm: 1,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('CpuBurstUpperPolicy') }],
     });
+  });
+});
+
+describe('sub-minute reaction under CodeDeploy', () => {
+  test('a 10-second alarm on the 1 s in-flight orders metric drives a step policy', () => {
+    dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'InFlightOrdersPerTask',
+      Namespace: 'TradingPlatform/OrderBroker',
+      Dimensions: [{ Name: 'Environment', Value: 'dev' }],
+      Statistic: 'Average',
+      Period: 10,
+      Threshold: 100,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('InFlightBurstUpperPolicy') }],
+    });
+    dev.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyName: Match.stringLikeRegexp('InFlightBurstUpperPolicy'),
+      PolicyType: 'StepScaling',
+      StepScalingPolicyConfiguration: {
+        AdjustmentType: 'ChangeInCapacity',
+        Cooldown: 30,
+        StepAdjustments: [
+          { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 50, ScalingAdjustment: 1 },
+          { MetricIntervalLowerBound: 50, ScalingAdjustment: 2 },
+        ],
+      },
+    });
+  });
+
+  test('the one-minute CPU burst policy stays as the fallback', () => {
+    const steps = Object.values(dev.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      String(JSON.stringify(a.Properties.AlarmActions)).includes('BurstUpperPolicy'),
+    );
+    expect(steps.map((a) => [a.Properties.MetricName, a.Properties.Period]).sort()).toEqual([
+      ['CPUUtilization', 60],
+      ['InFlightOrdersPerTask', 10],
+    ]);
   });
 });

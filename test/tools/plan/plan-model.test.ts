@@ -4,11 +4,16 @@ import { PlanInputError } from '../../../tools/plan/cfn';
 import { pricePerTaskHour } from '../../../tools/plan/cost';
 import { readPlanInputs } from '../../../tools/plan/inputs';
 import { computeProfilePlan } from '../../../tools/plan/plan';
+import { loadCalendar } from '../../../lib/schedule/exchange-calendar';
 import { fixtureTemplate, withHook } from './fixture-template';
 
 const assumptions = loadAssumptions();
 const NY = 'America/New_York';
-const plan = (t = fixtureTemplate()) => computeProfilePlan(t, assumptions, 'fixture', 'Fixture');
+// The fixture's scheduled actions are the weekday ones: check them against a calendar without closed days
+// (test/plan/calendar-check.test.ts checks the calendar against real holidays).
+const WEEKDAYS_ONLY = { ...loadCalendar(), holidays: [], earlyCloses: [] };
+const plan = (t = fixtureTemplate()) =>
+  computeProfilePlan(t, assumptions, 'fixture', 'Fixture', WEEKDAYS_ONLY);
 const checkStatus = (p: ReturnType<typeof plan>, id: string) => p.checks.find((c) => c.id === id)?.status;
 
 describe('reading the template through references', () => {
