@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import {
   describeEntry,
   entriesFor,
+  entriesForStack,
   findConstruct,
   isExpired,
   type RegisterEntry,
@@ -36,7 +37,7 @@ export class AcknowledgementUnmatchedRule extends TapRule {
 
   public visit(node: IConstruct): void {
     if (!Stack.isStack(node)) return;
-    for (const entry of entriesFor(this.entries, this.profile)) {
+    for (const entry of entriesFor(entriesForStack(this.entries, node), this.profile)) {
       if (entry.disable || isExpired(entry, this.today) || findConstruct(node, entry.path)) continue;
       this.report(
         node,

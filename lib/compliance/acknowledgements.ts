@@ -27,6 +27,12 @@ export interface RegisterEntry {
   readonly rule: string;
   /** Construct path relative to the stack, e.g. `Platform/LoadBalancing/Alb/ProductionListener`. */
   readonly path: string;
+  /**
+   * The stack the path is in: the platform stack or the governance stack (`OrderBrokerGovernance-<profile>`).
+   *
+   * @default 'platform'
+   */
+  readonly stack?: 'platform' | 'governance';
   /** Why the finding is accepted, checkable against the template by a reviewer. */
   readonly reason: string;
   /** Team that owns the decision and renews or removes it. */
@@ -447,6 +453,61 @@ export const REGISTER: readonly RegisterEntry[] = [
       },
     ],
   ),
+  // --- Governance stack (OrderBrokerGovernance-<profile>): the Guard Hook's report bucket ------------------
+  ...forPacks(
+    [
+      ['cdk-nag-aws-solutions', 'AwsSolutions-S1'],
+      ['cdk-nag-nist-800-53-r5', 'NIST.800.53.R5-S3BucketLoggingEnabled'],
+      ['cdk-nag-pci-dss-321', 'PCI.DSS.321-S3BucketLoggingEnabled'],
+      ['control-tower', 's3_bucket_logging_enabled_check'],
+    ],
+    {
+      stack: 'governance',
+      path: 'Reports',
+      reason:
+        'The Guard Hook report bucket is a terminal log destination: logging its own access to another bucket only moves the same finding there. Object changes go to EventBridge (notification configuration) and CloudTrail; the bucket is KMS-encrypted, versioned, TLS-only, public access blocked.',
+      owner: OWNERS.security,
+      expires: '2027-05-31',
+      controls: ['CT.S3.PR.2', 'NIST AU-2', 'PCI DSS 10.2'],
+    },
+  ),
+  ...forPacks(
+    [
+      ['cdk-nag-nist-800-53-r5', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
+      ['cdk-nag-pci-dss-321', 'PCI.DSS.321-S3BucketReplicationEnabled'],
+    ],
+    {
+      stack: 'governance',
+      path: 'Reports',
+      reason:
+        'Guard Hook reports are diagnostic copies of a verdict CloudFormation also records in the stack events; versioned, retained 400 days, bucket retained on stack deletion. Cross-region replication adds cost for no recovery objective.',
+      owner: OWNERS.security,
+      expires: '2027-05-31',
+      controls: ['NIST CP-9', 'PCI DSS 10.5.3'],
+    },
+  ),
+  {
+    layer: 'control-tower',
+    rule: 's3_bucket_object_lock_enabled_check',
+    stack: 'governance',
+    path: 'Reports',
+    reason:
+      'Object Lock default retention requires checksummed PutObject requests, which the CloudFormation Hooks service is not documented to send: enabling it risks losing hook reports. Tampering is covered by versioning (noncurrent versions kept 30 days) and EventBridge object events.',
+    owner: OWNERS.security,
+    expires: '2027-05-31',
+    controls: ['CT.S3.PR.9'],
+  },
+  {
+    layer: 'cdk-nag-aws-solutions',
+    rule: 'AwsSolutions-IAM5[Resource::<Reports65402A0A.Arn>/*]',
+    stack: 'governance',
+    path: 'HookExecutionPolicy',
+    reason:
+      'The Guard Hook chooses the object keys of its reports, so its role may PutObject anywhere in its own report bucket (this bucket only, no read, no delete); the KMS statement names the one key and requires kms:ViaService s3.',
+    owner: OWNERS.security,
+    expires: '2027-05-31',
+    controls: ['NIST AC-6'],
+  },
 ];
 
 /** Raised when the register itself is malformed: a programming error, reported before anything is built. */
@@ -572,12 +633,50 @@ export function applyAcknowledgements(
   profile: ProfileName,
   today: Date,
 ): void {
-  for (const entry of entriesFor(entries, profile)) {
+  for (const entry of entriesFor(entriesForStack(entries, stack), profile)) {
     if (entry.disable || entry.layer === 'cfn-lint' || isExpired(entry, today)) continue;
     const target = findConstruct(stack, entry.path);
     if (!target) continue;
     Validations.of(target).acknowledge({ id: acknowledgementId(entry), reason: entry.reason });
   }
+}
+
+/**
+ * Which stack of the app a stack is: the governance stack (marked by its constructor) or the platform stack.
+ * Register entries apply to the stack their `stack` field names.
+ */
+export function stackKindOf(stack: Stack): NonNullable<RegisterEntry['stack']> {
+  return (stack as unknown as Record<symbol, unknown>)[Symbol.for('orderbroker.governance-stack')] === true
+    ? 'governance'
+    : 'platform';
+}
+
+/** The entries that name a construct of `stack` (by its kind, see {@link stackKindOf}). */
+export function entriesForStack(entries: readonly RegisterEntry[], stack: Stack): RegisterEntry[] {
+  const kind = stackKindOf(stack);
+  return entries.filter((e) => (e.stack ?? 'platform') === kind);
+}
+
+/**
+ * The Guard rule names (Control Tower and project Guard layers) the register acknowledges on some construct of the
+ * platform stack for a profile on `today`: at deploy time they cannot block (see lib/governance/guard-rule-set.ts).
+ */
+export function acknowledgedGuardRules(
+  entries: readonly RegisterEntry[],
+  profile: ProfileName,
+  today: Date,
+): Set<string> {
+  return new Set(
+    entriesFor(entries, profile)
+      .filter(
+        (e) =>
+          (e.layer === 'control-tower' || e.layer === 'tap-guard') &&
+          !e.disable &&
+          (e.stack ?? 'platform') === 'platform' &&
+          !isExpired(e, today),
+      )
+      .map((e) => e.rule),
+  );
 }
 
 /** The Control Tower rules (file names) disabled for a profile on `today`. */

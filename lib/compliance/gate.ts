@@ -1,4 +1,4 @@
-import { type App, Aspects, Validations } from 'aws-cdk-lib';
+import { type App, Aspects, type IPolicyValidationPlugin, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { ASPECT_PRIORITIES, createTapRules } from '../../aspects';
 import { TASK_ROLE_ALLOWED_ACTIONS } from '../constructs/task-role';
@@ -29,6 +29,12 @@ export interface ComplianceGateOptions {
   readonly config: TapConfig;
   readonly stack: TapStack;
   /**
+   * The governance stack (deploy-time Guard Hook): register entries with `stack: 'governance'` apply to it.
+   *
+   * @default - none
+   */
+  readonly governance?: Stack;
+  /**
    * The register of accepted findings.
    *
    * @default REGISTER
@@ -54,9 +60,10 @@ export interface ComplianceGateOptions {
  *
  * Any unacknowledged error from any layer stops synthesis with a non-zero exit.
  *
+ * @returns the validation plugins it registered
  * @throws Error when a required feature flag is off; RegisterError when the register is malformed
  */
-export function applyComplianceGate(app: App, options: ComplianceGateOptions): void {
+export function applyComplianceGate(app: App, options: ComplianceGateOptions): IPolicyValidationPlugin[] {
   const { config, stack } = options;
   const register = options.register ?? REGISTER;
   const today = options.today ?? new Date();
@@ -74,6 +81,7 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
   if (problems.length > 0) throw new RegisterError(problems);
 
   applyAcknowledgements(stack, register, config.profile, today);
+  if (options.governance) applyAcknowledgements(options.governance, register, config.profile, today);
 
   const rules = createTapRules({
     profile: config.profile,
@@ -92,11 +100,13 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
   });
   for (const rule of rules) Aspects.of(app).add(rule, { priority: ASPECT_PRIORITIES[rule.info.area] });
 
-  Validations.of(app).addPlugins(
+  const plugins: IPolicyValidationPlugin[] = [
     new AwsSolutionsChecks(app),
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     controlTowerPlugin(disabledControlTowerRules(register, config.profile, today)),
     tapGuardPlugin(),
-  );
+  ];
+  Validations.of(app).addPlugins(...plugins);
+  return plugins;
 }
