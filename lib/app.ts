@@ -1,10 +1,20 @@
-import { Annotations, App, Aspects } from 'aws-cdk-lib';
+import { Annotations, App, Aspects, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { ASPECT_PRIORITIES } from '../aspects';
 import { RequiredTagsAspect } from '../aspects/required-tags';
 import { LIBRARY_ACKNOWLEDGEMENTS, REGISTER } from './compliance/register/entries';
 import type { LibraryAcknowledgement, RegisterEntry } from './compliance/register/types';
 import { complianceToday } from './compliance/today';
-import { applyComplianceGate } from './compliance/gate';
+import { applyComplianceGate, guardParameters } from './compliance/gate';
+import {
+  type GuardParameters,
+  guardRuleFiles,
+  parameterizedRuleFiles,
+  POLICIES_DIR,
+} from './compliance/guard';
+import { acknowledgedGuardRules, disabledControlTowerRules } from './compliance/register/engine';
+import { GovernanceStack, governanceStackName } from './governance/governance-stack';
+export { governanceStackName };
+import { gateGuardRuleSet, guardHookRuleSets } from './governance/guard-rule-set';
 import { describePlaceholder, placeholdersIn } from './config/placeholders';
 import { resolveConfig } from './config/resolve-config';
 import type { TapConfig } from './config/types';
@@ -61,7 +71,11 @@ export interface CreateAppOptions {
 export interface TapApp {
   readonly app: App;
   readonly stack: TapStack;
+  /** The account's deploy-time policy: the Guard Hooks that run the gate's Guard rules on the platform stack. */
+  readonly governance: GovernanceStack;
   readonly config: TapConfig;
+  /** The validation plugins of the compliance gate (empty without the gate). */
+  readonly gatePlugins: readonly IPolicyValidationPlugin[];
   /** What the compliance gate evaluated with (absent when the gate is off). */
   readonly gate?: {
     readonly register: readonly RegisterEntry[];
@@ -103,13 +117,52 @@ export function createApp(options: CreateAppOptions = {}): TapApp {
       `PLACEHOLDER: ${describePlaceholder(p)}. This template cannot be deployed; npm run stack:deploy refuses it.`,
     );
   }
+  const register = options.register ?? REGISTER;
+  const governance = governanceStack(app, config, register, today, guardParameters(config, stack));
   Aspects.of(app).add(new RequiredTagsAspect(config.tags), { priority: ASPECT_PRIORITIES.tagging });
-  if (!complianceGate) return { app, stack, config };
-  const gate = {
-    register: options.register ?? REGISTER,
-    today,
-    library: LIBRARY_ACKNOWLEDGEMENTS,
-  };
-  applyComplianceGate(app, { config, stack, register: gate.register, today: gate.today });
-  return { app, stack, config, gate };
+  if (!complianceGate) return { app, stack, governance, config, gatePlugins: [] };
+  const gate = { register, today, library: LIBRARY_ACKNOWLEDGEMENTS };
+  const gatePlugins = applyComplianceGate(app, { config, stack, register, today });
+  return { app, stack, governance, config, gate, gatePlugins };
+}
+
+/**
+ * The governance stack of a profile, deployed before the platform stack (docs/deploy-time-policy.md): its hooks run
+ * exactly the Guard rule files the synth gate runs for this profile (the project rules with this profile's
+ * parameters, as the gate's Guard plugin runs them).
+ */
+function governanceStack(
+  app: App,
+  config: TapConfig,
+  register: readonly RegisterEntry[],
+  today: Date,
+  parameters: GuardParameters,
+): GovernanceStack {
+  const ruleSets = guardHookRuleSets(
+    gateGuardRuleSet(
+      disabledControlTowerRules(register, config.profile, today),
+      {},
+      parameterizedRuleFiles(guardRuleFiles(POLICIES_DIR), parameters),
+    ),
+    acknowledgedGuardRules(register, config.profile, today),
+  );
+  const alias = `Private::Guard::OrderBroker${config.profile.charAt(0).toUpperCase()}${config.profile.slice(1)}`;
+  return new GovernanceStack(app, governanceStackName(config.profile), {
+    env: config.env,
+    description: `OrderBroker deploy-time policy (${config.profile}): Guard Hooks over the synth gate's Guard rules`,
+    guardedStackNames: [config.stackName],
+    hooks: [
+      { id: 'GuardHook', alias, failureMode: 'FAIL', rules: { kind: 'asset', files: ruleSets.enforced } },
+      ...(ruleSets.advisory.length > 0
+        ? [
+            {
+              id: 'AdvisoryGuardHook',
+              alias: `${alias}Advisory`,
+              failureMode: 'WARN' as const,
+              rules: { kind: 'asset' as const, files: ruleSets.advisory },
+            },
+          ]
+        : []),
+    ],
+  });
 }

@@ -4,6 +4,7 @@ import {
   acknowledgeEntry,
   describeEntry,
   entriesFor,
+  entriesForStack,
   entryViolations,
   findConstruct,
   isExpired,
@@ -43,7 +44,7 @@ export class AcknowledgementBindingRule extends TapRule {
 
   public visit(node: IConstruct): void {
     if (!Stack.isStack(node)) return;
-    for (const entry of entriesFor(this.entries, this.profile)) {
+    for (const entry of entriesFor(entriesForStack(this.entries, node), this.profile)) {
       if (entry.disable || entry.layer === 'cfn-lint' || isExpired(entry, this.today)) continue;
       const target = findConstruct(node, entry.path);
       const resource = target && resourceOf(target);

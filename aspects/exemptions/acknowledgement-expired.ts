@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import {
   describeEntry,
   entriesFor,
+  entriesForStack,
   findConstruct,
   isExpired,
   isoDay,
@@ -35,7 +36,7 @@ export class AcknowledgementExpiredRule extends TapRule {
 
   public visit(node: IConstruct): void {
     if (!Stack.isStack(node)) return;
-    for (const entry of entriesFor(this.entries, this.profile)) {
+    for (const entry of entriesFor(entriesForStack(this.entries, node), this.profile)) {
       if (!isExpired(entry, this.today)) continue;
       const target = entry.disable ? node : (findConstruct(node, entry.path) ?? node);
       this.report(

@@ -1,6 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { describeEntry, entriesFor, findConstruct, isExpired } from '../../lib/compliance/register/engine';
+import {
+  describeEntry,
+  entriesFor,
+  entriesForStack,
+  findConstruct,
+  isExpired,
+} from '../../lib/compliance/register/engine';
 import type { RegisterEntry } from '../../lib/compliance/register/types';
 import type { ProfileName } from '../../lib/config/types';
 import { type RuleInfo, TapRule } from '../rule';
@@ -31,7 +37,7 @@ export class AcknowledgementUnmatchedRule extends TapRule {
 
   public visit(node: IConstruct): void {
     if (!Stack.isStack(node)) return;
-    for (const entry of entriesFor(this.entries, this.profile)) {
+    for (const entry of entriesFor(entriesForStack(this.entries, node), this.profile)) {
       if (entry.disable || isExpired(entry, this.today) || findConstruct(node, entry.path)) continue;
       this.report(
         node,

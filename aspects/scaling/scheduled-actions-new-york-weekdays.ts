@@ -38,12 +38,24 @@ export class ScheduledActionsNewYorkWeekdaysRule extends TapRule {
       render(target).properties.ScheduledActions as Array<Record<string, unknown>> | undefined,
     );
     for (const action of actions) {
-      const name = String(action.ScheduledActionName ?? '(unnamed)');
+      const name = typeof action.ScheduledActionName === 'string' ? action.ScheduledActionName : '(unnamed)';
       if (action.Timezone !== TRADING_TIME_ZONE) {
         this.report(
           node,
           `scheduled action ${name} runs in ${JSON.stringify(action.Timezone ?? 'UTC')}, not ${TRADING_TIME_ZONE}`,
         );
+      }
+      // A one-off action from the exchange calendar (an early close) runs once, at a New York time on a weekday.
+      const oneOff =
+        typeof action.Schedule === 'string'
+          ? /^at\((\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}\)$/.exec(action.Schedule)
+          : null;
+      if (oneOff) {
+        const day = new Date(`${oneOff[1]}T12:00:00Z`).getUTCDay();
+        if (day === 0 || day === 6) {
+          this.report(node, `scheduled action ${name} runs once on ${oneOff[1]}, a weekend day`);
+        }
+        continue;
       }
       const weekday = cronWeekdayField(action.Schedule);
       if (weekday !== 'MON-FRI') {

@@ -1,4 +1,12 @@
-import { type App, Aspects, type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  type App,
+  Aspects,
+  type CfnElement,
+  Stack,
+  Token,
+  Validations,
+  type IPolicyValidationPlugin,
+} from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { ASPECT_PRIORITIES, createTapRules } from '../../aspects';
 import { TASK_ROLE_ALLOWED_ACTIONS } from '../constructs/task-role';
@@ -63,7 +71,7 @@ export interface ComplianceGateOptions {
  *
  * @throws Error when a required feature flag is off; RegisterError when the register is malformed
  */
-export function applyComplianceGate(app: App, options: ComplianceGateOptions): void {
+export function applyComplianceGate(app: App, options: ComplianceGateOptions): IPolicyValidationPlugin[] {
   const { config, stack } = options;
   const register = options.register ?? REGISTER;
   const today = options.today ?? complianceToday();
@@ -95,7 +103,10 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
         allowedActions: TASK_ROLE_ALLOWED_ACTIONS,
       },
     ],
-    canary: { canaryPercent: config.deployment.canaryPercent, canaryMinutes: config.deployment.canaryMinutes },
+    canary: {
+      canaryPercent: config.deployment.canaryPercent,
+      canaryMinutes: config.deployment.canaryMinutes,
+    },
     bakeMinutes: config.deployment.terminationWaitMinutes,
     network: networkContract(config),
     register,
@@ -108,14 +119,16 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): v
   });
   for (const rule of rules) Aspects.of(app).add(rule, { priority: ASPECT_PRIORITIES[rule.info.area] });
 
-  Validations.of(app).addPlugins(
+  const plugins: IPolicyValidationPlugin[] = [
     new AwsSolutionsChecks(app),
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     controlTowerPlugin(disabledControlTowerRules(register, config.profile, today)),
     tapGuardPlugin(undefined, guardParameters(config, stack)),
     iamEvaluationPlugin(config, stack),
-  );
+  ];
+  Validations.of(app).addPlugins(...plugins);
+  return plugins;
 }
 
 /** The IAM evaluation layer for this deployment (the contract facts come from the config). */

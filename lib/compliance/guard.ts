@@ -47,6 +47,8 @@ export class ErrorSeverityPlugin implements IPolicyValidationPlugin {
   constructor(
     public readonly name: string,
     private readonly inner: IPolicyValidationPlugin,
+    /** The Guard rule files the inner plugin evaluates, when it is a Guard plugin (for the deploy-time hooks). */
+    public readonly ruleFiles: readonly string[] = [],
   ) {
     this.version = inner.version;
     this.ruleIds = inner.ruleIds;
@@ -76,19 +78,20 @@ export class ControlTowerPlugin implements IPolicyValidationPlugin {
   public readonly version?: string;
   /** Every enabled Control Tower rule (the validator's IDs, e.g. `ecspr2`). */
   public readonly ruleIds?: string[];
-  private readonly disabledRules: readonly string[];
+  /** Every enabled Control Tower rule file: what a synthesis may evaluate (and the deploy-time hooks do). */
+  public readonly ruleFiles: readonly string[];
 
   constructor(disabledRules: readonly string[] = []) {
-    this.disabledRules = disabledRules;
+    this.ruleFiles = guardFilesUnder(CONTROL_TOWER_RULES_DIR).filter(
+      (file) => !disabledRules.includes(path.basename(file, '.guard')),
+    );
     const all = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [...disabledRules] });
     this.version = all.version;
     this.ruleIds = all.ruleIds;
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const rules = applicableRuleFiles(CONTROL_TOWER_RULES_DIR, resourceTypesOf(context.templatePaths)).filter(
-      (file) => !this.disabledRules.includes(path.basename(file, '.guard')),
-    );
+    const rules = applicableRuleFiles(this.ruleFiles, resourceTypesOf(context.templatePaths));
     if (rules.length === 0) return { success: true, violations: [] };
     return new ErrorSeverityPlugin(
       this.name,
@@ -119,17 +122,26 @@ export function resourceTypesOf(templatePaths: readonly string[]): Set<string> {
  * The `.guard` files under `dir` that can select a resource of `types`: those whose `AWS::Service::Type` literals
  * include one of the types, and those that name no type (kept: they could select anything).
  */
-export function applicableRuleFiles(dir: string, types: ReadonlySet<string>): string[] {
+/** Every `.guard` file under `dir`, recursively (Guard test folders excluded), sorted. */
+export function guardFilesUnder(dir: string): string[] {
   const files: string[] = [];
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.guard')) files.push(full);
+      if (entry.isDirectory() && entry.name !== 'tests') walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.guard')) files.push(full);
     }
   };
   walk(dir);
-  return files.sort().filter((file) => {
+  return files.sort();
+}
+
+export function applicableRuleFiles(
+  dirOrFiles: string | readonly string[],
+  types: ReadonlySet<string>,
+): string[] {
+  const files = typeof dirOrFiles === 'string' ? guardFilesUnder(dirOrFiles) : [...dirOrFiles].sort();
+  return files.filter((file) => {
     const named = fs.readFileSync(file, 'utf8').match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? [];
     return named.length === 0 || named.some((type) => types.has(type));
   });
@@ -146,12 +158,11 @@ export function tapGuardPlugin(
   policiesDir: string = POLICIES_DIR,
   parameters: GuardParameters = {},
 ): ErrorSeverityPlugin {
+  const rules = parameterizedRuleFiles(guardRuleFiles(policiesDir), parameters);
   return new ErrorSeverityPlugin(
     TAP_GUARD_PLUGIN_NAME,
-    new CfnGuardValidator({
-      controlTowerRulesEnabled: false,
-      rules: parameterizedRuleFiles(guardRuleFiles(policiesDir), parameters),
-    }),
+    new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }),
+    rules,
   );
 }
 

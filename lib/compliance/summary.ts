@@ -1,3 +1,4 @@
+import { governanceStackName } from '../governance/governance-stack';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ProfileName } from '../config/types';
@@ -164,7 +165,12 @@ export function gateRecord(options: GateRecordOptions): GateRecord {
   const report: Report = fs.existsSync(reportFile)
     ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Report)
     : { pluginReports: [] };
-  const rows = listRegister({ profile, stackName, entries: options.register });
+  const rows = listRegister({
+    profile,
+    stackName,
+    entries: options.register,
+    governanceStackName: governanceStackName(profile),
+  });
   const resources = templateResources(outdir, stackName);
   const blocking: BlockingFinding[] = [];
   const exemptions = new Set<string>();

@@ -202,6 +202,44 @@ export function entriesFor(entries: readonly RegisterEntry[], profile: ProfileNa
 }
 
 /**
+ * Which stack of the app a stack is: the governance stack (marked by its constructor) or the platform stack.
+ * Register entries apply to the stack their `stack` field names.
+ */
+export function stackKindOf(stack: Stack): NonNullable<RegisterEntry['stack']> {
+  return (stack as unknown as Record<symbol, unknown>)[Symbol.for('orderbroker.governance-stack')] === true
+    ? 'governance'
+    : 'platform';
+}
+
+/** The entries that name a construct of `stack` (by its kind, see {@link stackKindOf}). */
+export function entriesForStack(entries: readonly RegisterEntry[], stack: Stack): RegisterEntry[] {
+  const kind = stackKindOf(stack);
+  return entries.filter((e) => (e.stack ?? 'platform') === kind);
+}
+
+/**
+ * The Guard rule names (Control Tower and project Guard layers) the register acknowledges on some construct of the
+ * platform stack for a profile on `today`: at deploy time they cannot block (see lib/governance/guard-rule-set.ts).
+ */
+export function acknowledgedGuardRules(
+  entries: readonly RegisterEntry[],
+  profile: ProfileName,
+  today: Date,
+): Set<string> {
+  return new Set(
+    entriesFor(entries, profile)
+      .filter(
+        (e) =>
+          (e.layer === 'control-tower' || e.layer === 'tap-guard') &&
+          !e.disable &&
+          (e.stack ?? 'platform') === 'platform' &&
+          !isExpired(e, today),
+      )
+      .map((e) => e.rule),
+  );
+}
+
+/**
  * The acknowledgement ID of an entry as CDK records it in `suppressedViolations` (`<namespace>::<rule>`); for
  * cfn-lint, the ID the lint wrapper reports.
  */
@@ -240,7 +278,7 @@ export function scopeProblems(
   profile: ProfileName,
 ): string[] {
   const problems: string[] = [];
-  for (const entry of entriesFor(entries, profile)) {
+  for (const entry of entriesFor(entriesForStack(entries, stack), profile)) {
     if (entry.disable) continue;
     const target = findConstruct(stack, entry.path);
     // An imported construct (fromXxx) renders no resource at all: nothing to acknowledge, not a scope problem.
@@ -404,14 +442,25 @@ export function listRegister(options: {
   readonly profile: ProfileName;
   readonly stackName: string;
   readonly entries?: readonly RegisterEntry[];
+  /**
+   * The governance stack's name: its entries are listed only when given (the reports cover the platform stack).
+   *
+   * @default - governance entries left out
+   */
+  readonly governanceStackName?: string;
 }): RegisterRow[] {
-  const rows = entriesFor(options.entries ?? REGISTER, options.profile).map((e): RegisterRow => ({
+  const entries = entriesFor(options.entries ?? REGISTER, options.profile).filter(
+    (e) => (e.stack ?? 'platform') === 'platform' || options.governanceStackName !== undefined,
+  );
+  const rows = entries.map((e): RegisterRow => ({
     kind: e.disable ? 'disabled-rule' : e.layer === 'tap' ? 'exemption' : 'acknowledgement',
     layer: e.layer,
     pluginName: layer(e.layer).pluginName,
     rule: e.rule,
     acknowledgedId: acknowledgementId(e),
-    constructPath: e.disable ? '*' : `${options.stackName}/${e.path}`,
+    constructPath: e.disable
+      ? '*'
+      : `${e.stack === 'governance' ? options.governanceStackName : options.stackName}/${e.path}`,
     reason: e.reason,
     owner: e.owner,
     approvedBy: e.approvedBy,

@@ -550,6 +550,80 @@ export const REGISTER: readonly RegisterEntry[] = [
     controls: ['NIST SC-6'],
   },
 
+  // --- Governance stack (OrderBrokerGovernance-<profile>): the Guard Hooks' report bucket ------------------
+  ...forPacks(
+    [
+      ['cdk-nag-aws-solutions', 'AwsSolutions-S1'],
+      ['cdk-nag-nist-800-53-r5', 'NIST.800.53.R5-S3BucketLoggingEnabled'],
+      ['cdk-nag-pci-dss-321', 'PCI.DSS.321-S3BucketLoggingEnabled'],
+      ['control-tower', 's3_bucket_logging_enabled_check'],
+    ],
+    {
+      stack: 'governance',
+      path: 'Reports',
+      reason:
+        'The Guard Hook report bucket is a terminal log destination: logging its own access to another bucket only moves the same finding there. Object changes go to EventBridge (notification configuration) and CloudTrail; the bucket is KMS-encrypted, versioned, TLS-only, public access blocked.',
+      owner: OWNERS.security,
+      approvedBy: 'security-engineering',
+      reference: 'ISSUE-12',
+      expires: '2027-05-31',
+      controls: ['CT.S3.PR.2', 'NIST AU-2', 'PCI DSS 10.2'],
+    },
+  ),
+  ...forPacks(
+    [
+      ['cdk-nag-nist-800-53-r5', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
+      ['cdk-nag-pci-dss-321', 'PCI.DSS.321-S3BucketReplicationEnabled'],
+    ],
+    {
+      stack: 'governance',
+      path: 'Reports',
+      reason:
+        'Guard Hook reports are diagnostic copies of a verdict CloudFormation also records in the stack events; versioned, retained 400 days, bucket retained on stack deletion. Cross-region replication adds cost for no recovery objective.',
+      owner: OWNERS.security,
+      approvedBy: 'security-engineering',
+      reference: 'ISSUE-12',
+      expires: '2027-05-31',
+      controls: ['NIST CP-9', 'PCI DSS 10.5.3'],
+    },
+  ),
+  {
+    layer: 'control-tower',
+    rule: 's3_bucket_object_lock_enabled_check',
+    stack: 'governance',
+    path: 'Reports',
+    reason:
+      'Object Lock default retention requires checksummed PutObject requests, which the CloudFormation Hooks service is not documented to send: enabling it risks losing hook reports. Tampering is covered by versioning (noncurrent versions kept 30 days) and EventBridge object events.',
+    owner: OWNERS.security,
+    approvedBy: 'security-engineering',
+    reference: 'ISSUE-12',
+    expires: '2027-05-31',
+    controls: ['CT.S3.PR.9'],
+  },
+  {
+    layer: 'cdk-nag-aws-solutions',
+    rule: 'AwsSolutions-IAM5[Resource::<Reports65402A0A.Arn>/*]',
+    stack: 'governance',
+    path: 'HookExecutionPolicy',
+    accepts: [
+      policyActions([
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        's3:GetObject',
+        's3:GetObjectVersion',
+        's3:ListBucket',
+        's3:PutObject',
+      ]),
+    ],
+    reason:
+      'The Guard Hook chooses the object keys of its reports, so its role may PutObject anywhere in its own report bucket (this bucket only, no read, no delete); the KMS statement names the one key and requires kms:ViaService s3.',
+    owner: OWNERS.security,
+    approvedBy: 'security-engineering',
+    reference: 'ISSUE-12',
+    expires: '2027-05-31',
+    controls: ['NIST AC-6'],
+  },
+
   // --- Data ----------------------------------------------------------------------------------------------
   {
     layer: 'cdk-nag-aws-solutions',

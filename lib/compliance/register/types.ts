@@ -50,6 +50,12 @@ export interface RegisterEntry {
   readonly rule: string;
   /** Construct path relative to the stack, e.g. `Platform/LoadBalancing/Alb/ProductionListener`. */
   readonly path: string;
+  /**
+   * The stack the path is in: the platform stack or the governance stack (`OrderBrokerGovernance-<profile>`).
+   *
+   * @default 'platform'
+   */
+  readonly stack?: 'platform' | 'governance';
   /** Why the finding is accepted, checkable against the template by a reviewer. */
   readonly reason: string;
   /** Team that owns the decision and renews or removes it. */

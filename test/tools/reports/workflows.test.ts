@@ -1,0 +1,25 @@
+import { REPO_ROOT } from '../../helpers/synth';
+import { lintWorkflows, workflowFiles } from '../../../tools/reports/workflows';
+
+describe('the CI workflow passes actionlint', () => {
+  test('the repository has a workflow and actionlint finds nothing in it', async () => {
+    const files = workflowFiles(REPO_ROOT);
+    expect(files.map((f) => f.path)).toContain('.github/workflows/ci.yml');
+    expect(await lintWorkflows(files)).toEqual([]);
+  });
+
+  test('a workflow with an unknown key and an expression in a run script is reported', async () => {
+    const broken = [
+      'on: pull_request',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-24.04',
+      '    steps:',
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+      '        shel: bash',
+    ].join('\n');
+    const findings = await lintWorkflows([{ path: '.github/workflows/broken.yml', text: broken }]);
+    expect(findings.map((f) => f.kind).sort()).toEqual(expect.arrayContaining(['expression', 'syntax-check']));
+    expect(findings.every((f) => f.file === '.github/workflows/broken.yml')).toBe(true);
+  });
+});
