@@ -65,8 +65,8 @@ export class AlarmCanFireRule extends TapRule {
     const p = render(alarm).properties;
     const problem = thresholdProblem(p);
     if (problem) this.report(node, problem);
-    const periods = p.EvaluationPeriods;
-    const datapoints = p.DatapointsToAlarm ?? periods;
+    const periods: unknown = p.EvaluationPeriods;
+    const datapoints: unknown = p.DatapointsToAlarm ?? periods;
     if (typeof periods !== 'number' || periods < 1) {
       this.report(node, `has EvaluationPeriods ${JSON.stringify(periods)}`);
       return;
@@ -78,7 +78,7 @@ export class AlarmCanFireRule extends TapRule {
       );
     }
     // Metric-math alarms carry their period on each metric; a single-metric alarm on the alarm.
-    const period = p.Period;
+    const period: unknown = p.Period;
     if (typeof period === 'number' && periods * period > MAX_EVALUATION_SECONDS) {
       this.report(
         node,

@@ -31,7 +31,7 @@ export class BothArchitecturesRule extends TapRule {
     const service = resourceOfType(node, 'AWS::ECS::Service');
     if (!service) return;
     const taskDefinitions = stackResources(node, 'AWS::ECS::TaskDefinition');
-    const named = render(service).properties.TaskDefinition;
+    const named: unknown = render(service).properties.TaskDefinition;
     if (named === undefined) return;
     const running = runningTaskDefinition(taskDefinitions, named);
     if (!running) {

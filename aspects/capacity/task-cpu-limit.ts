@@ -35,7 +35,7 @@ export class TaskCpuLimitRule extends TapRule {
   public visit(node: IConstruct): void {
     const taskDefinition = resourceOfType(node, 'AWS::ECS::TaskDefinition');
     if (!taskDefinition) return;
-    const written = render(taskDefinition).properties.Cpu;
+    const written: unknown = render(taskDefinition).properties.Cpu;
     if (written === undefined) return;
     const cpu = taskCpuUnits(written);
     if (cpu === undefined) {

@@ -33,7 +33,7 @@ export class CanaryDeploymentConfigRule extends TapRule {
     if (!group) return;
     const p = render(group).properties;
     if (p.ECSServices === undefined) return;
-    const name = p.DeploymentConfigName;
+    const name: unknown = p.DeploymentConfigName;
     if (name === undefined) {
       this.report(node, 'has no DeploymentConfigName, so CodeDeploy uses CodeDeployDefault.ECSAllAtOnce');
       return;

@@ -96,11 +96,11 @@ export function peerOf(node: IConstruct, contract: NetworkContract, rule: Securi
   for (const key of ['CidrIp', 'CidrIpv6']) {
     if (p[key] === undefined) continue;
     if (typeof p[key] !== 'string') return { error: `${key} is a token (${JSON.stringify(p[key])})` };
-    return { cidr: p[key] as string };
+    return { cidr: p[key] };
   }
   if (p[prefixKey] !== undefined) {
     if (typeof p[prefixKey] !== 'string') return { error: `${prefixKey} is a token` };
-    return { prefixList: p[prefixKey] as string };
+    return { prefixList: p[prefixKey] };
   }
   if (p[groupKey] !== undefined) {
     const group = groupReference(node, p[groupKey]);

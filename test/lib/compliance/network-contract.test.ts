@@ -1,7 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { POLICIES_DIR } from '../../../lib/compliance/guard';
-import { NETWORK_ROLE_PATHS, type NetworkRole, networkContract } from '../../../lib/compliance/network-contract';
+import {
+  NETWORK_ROLE_PATHS,
+  type NetworkRole,
+  networkContract,
+} from '../../../lib/compliance/network-contract';
 import { S3_PREFIX_LIST_IDS } from '../../../lib/constructs/network';
 import { resolveConfig } from '../../../lib/config/resolve-config';
 
