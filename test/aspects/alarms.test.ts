@@ -374,6 +374,34 @@ describe('TAP-ALM-3 rollback alarms on both target groups', () => {
         alarm('Green5xx', 'HTTPCode_Target_5XX_Count', green),
         alarm('GreenHosts', 'UnHealthyHostCount', green),
       );
+    // The triggers every group needs besides (TAP-ALM-3): ALB 5xx, a 5xx rate over RequestCount, latency.
+    const stat = (id: string, metricName: string) => ({
+      id,
+      returnData: false,
+      metricStat: {
+        metric: {
+          namespace: 'AWS/ApplicationELB',
+          metricName,
+          dimensions: [{ name: 'TargetGroup', value: blue.attrTargetGroupFullName }],
+        },
+        period: 60,
+        stat: 'Sum',
+      },
+    });
+    alarms.push(
+      alarm('Elb5xx', 'HTTPCode_ELB_5XX_Count', blue),
+      alarm('Latency', 'TargetResponseTime', blue),
+      new cloudwatch.CfnAlarm(stack, 'Rate5xx', {
+        comparisonOperator: 'GreaterThanThreshold',
+        evaluationPeriods: 2,
+        threshold: 5,
+        metrics: [
+          { id: 'rate', expression: '100 * errors / requests', returnData: true },
+          stat('errors', 'HTTPCode_Target_5XX_Count'),
+          stat('requests', 'RequestCount'),
+        ],
+      }),
+    );
     new codedeploy.CfnDeploymentGroup(stack, 'Group', {
       applicationName: 'app',
       serviceRoleArn: 'role',

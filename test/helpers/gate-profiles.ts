@@ -12,7 +12,11 @@ import { blocking, cliContext, suppressed, synthWithGate } from './gate';
 export function describeProfileUnderGate(profile: ProfileName): void {
   describe(`profile ${profile} under the full compliance gate`, () => {
     const { tap, outdir, report, error } = synthWithGate({ profile });
-    const rows = listRegister({ profile, stackName: tap.stack.stackName });
+    const rows = listRegister({
+      profile,
+      stackName: tap.stack.stackName,
+      governanceStackName: tap.governance.stackName,
+    });
 
     test('synthesizes with zero unacknowledged errors from every layer', () => {
       expect(error).toBeUndefined();

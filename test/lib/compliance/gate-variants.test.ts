@@ -42,7 +42,9 @@ test('an exemption from a project rule in the register lands in suppressedViolat
     reference: 'SEC-1001',
     expires: isoDay(new Date(Date.now() + 60 * 86_400_000)),
   };
-  const { report, error } = synthWithGate({}, { register: [...REGISTER, exemption] }, (tap) => {
+  // Every invariant has two layers: the same decision is recorded for the Guard twin of TAP-CAP-5 too.
+  const guardTwin: RegisterEntry = { ...exemption, layer: 'tap-guard', rule: 'tap_task_definitions' };
+  const { report, error } = synthWithGate({}, { register: [...REGISTER, exemption, guardTwin] }, (tap) => {
     const taskDefinition = tap.stack.platform.taskDefinitions.byArchitecture.X86_64.node
       .defaultChild as ecs.CfnTaskDefinition;
     taskDefinition.cpu = '4096';

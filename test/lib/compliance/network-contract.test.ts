@@ -21,6 +21,7 @@ const EXPECTED: Record<string, readonly NetworkRole[]> = {
   ROLE_DATABASE: ['database'],
   ROLE_DATABASE_CLIENTS: ['tasks', 'databaseBootstrap'],
   ROLE_ENDPOINTS: ['endpoints'],
+  ROLE_ENDPOINT_CLIENTS: ['testClient', 'databaseBootstrap'],
 };
 
 function roleLines(rule: string): Record<string, string> {

@@ -118,7 +118,11 @@ describe('the register', () => {
 
   test('listRegister gives the reports one sorted row per entry of the profile, with full construct paths', () => {
     const rows = listRegister({ profile: 'prod', stackName: 'OrderBroker-prod' });
-    expect(rows.length).toBe(REGISTER.filter((e) => !e.profiles || e.profiles.includes('prod')).length);
+    expect(rows.length).toBe(
+      REGISTER.filter(
+        (e) => (!e.profiles || e.profiles.includes('prod')) && (e.stack ?? 'platform') === 'platform',
+      ).length,
+    );
     expect(
       rows.some((r) => r.constructPath.endsWith('/ProductionListener') && r.layer === 'control-tower'),
     ).toBe(false);

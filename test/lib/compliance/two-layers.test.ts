@@ -3,7 +3,7 @@ import * as path from 'path';
 import { TAP_RULE_IDS } from '../../../aspects';
 import { guardRuleFiles, POLICIES_DIR } from '../../../lib/compliance/guard';
 
-const DOC = path.join(__dirname, '..', '..', 'docs', 'compliance-gate.md');
+const DOC = path.join(__dirname, '..', '..', '..', 'docs', 'compliance-gate.md');
 
 /** The rows of the "Every invariant in two layers" table: TAP rule, Guard twin (or `none: reason`). */
 function twinTable(): Array<{ invariant: string; tap: string; guard: string }> {

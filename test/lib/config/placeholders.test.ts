@@ -35,12 +35,14 @@ test('synth of prod with real values does not warn', () => {
   expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^PLACEHOLDER'))).toEqual([]);
 });
 
-test('a certificate in the documentation account and any example.com name count as placeholders', () => {
-  const { config } = buildApp({
-    profile: 'prod',
-    ...REAL,
-    certificateArn: 'arn:aws:acm:us-east-2:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-    serviceHostname: 'api.example.org',
-  });
-  expect(placeholdersIn(config).map((p) => p.key)).toEqual(['certificateArn', 'serviceHostname']);
+test('any example.com name counts as a placeholder; a documentation-account certificate with a real account is refused outright', () => {
+  const { config } = buildApp({ profile: 'prod', ...REAL, serviceHostname: 'api.example.org' });
+  expect(placeholdersIn(config).map((p) => p.key)).toEqual(['serviceHostname']);
+  expect(() =>
+    buildApp({
+      profile: 'prod',
+      ...REAL,
+      certificateArn: 'arn:aws:acm:us-east-2:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    }),
+  ).toThrow('is in account 123456789012, not in account 210987654321');
 });

@@ -160,13 +160,15 @@ describe('KPI alarms', () => {
     const alarms = Object.entries(dev.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.length).toBeGreaterThanOrEqual(10);
     const actionsOf = (id: string, alarm: any) => ({ id, actions: alarm.Properties.AlarmActions ?? [] });
-    const scaling = alarms.filter(([id]) => id.includes('CpuBurst'));
-    const notifying = alarms.filter(([id]) => !id.includes('CpuBurst'));
-    expect(scaling).toHaveLength(1);
+    const trigger = /(CpuBurst|InFlightBurst)Upper/;
+    const scaling = alarms.filter(([id]) => trigger.test(id));
+    const notifying = alarms.filter(([id]) => !trigger.test(id));
+    expect(scaling).toHaveLength(2);
     for (const [id, alarm] of scaling) {
+      const policy = trigger.exec(id)![1];
       expect(actionsOf(id, alarm)).toEqual({
         id,
-        actions: [{ Ref: expect.stringMatching(/CpuBurstUpperPolicy/) }],
+        actions: [{ Ref: expect.stringMatching(new RegExp(`${policy}UpperPolicy`)) }],
       });
     }
     for (const [id, alarm] of notifying) {

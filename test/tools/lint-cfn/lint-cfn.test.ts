@@ -155,7 +155,12 @@ describe('npm run lint:cfn with cfn-lint', () => {
     }).app.synth();
 
     const first = lintCfn({ cdkOut, outDir: tmp('out-'), baseDir: cdkOut, log: quiet });
-    expect(first.templates).toEqual(['OrderBroker-dev.template.json', 'prod/OrderBroker-prod.template.json']);
+    expect(first.templates).toEqual([
+      'OrderBroker-dev.template.json',
+      'OrderBrokerGovernance-dev.template.json',
+      'prod/OrderBroker-prod.template.json',
+      'prod/OrderBrokerGovernance-prod.template.json',
+    ]);
     // Not only no error: every warning is fixed or acknowledged too, so a lost register entry shows up here.
     expect(
       first.findings.filter((f) => !f.acknowledgement).map((f) => `${f.ruleId} @ ${f.constructPath}`),

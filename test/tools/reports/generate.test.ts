@@ -223,7 +223,8 @@ describe('compliance.md', () => {
   test('has one section per profile, a table per layer, the register and the disabled rules', () => {
     expect(md).toContain('## Profile `dev`: stack `OrderBroker-dev`');
     expect(md).toContain('## Profile `prod`: stack `OrderBroker-prod`');
-    expect(md.match(/^#### /gm)).toHaveLength(16);
+    // One table per layer and profile (9 layers with the IAM evaluation layer) x 2 profiles.
+    expect(md.match(/^#### /gm)).toHaveLength(18);
     expect(md).toContain(
       '| exemption | Project rules (READONLY Aspects, aspects/) | `TAP-CAP-5` | `OrderBroker-dev/Service/TaskDef/Resource` → `ServiceTaskDef9C0D1E2F` | (unbound) | Fixture: a load test needs 4096 CPU units for one week; the gate \\| pipes and \\*stars\\* stay literal. | sre-team | a.reviewer (SEC-1001) | 2099-02-28 |  |',
     );
