@@ -316,8 +316,24 @@ function plan(
     const who = principals[entry.principal];
     for (const resource of entry.resources(facts)) {
       const resourcePolicies = resourcePoliciesOf(t, resource);
-      const resourcePolicy =
-        resourcePolicies.length === 0
+      // A KMS key outside the template (an imported stream's key) has a key policy we cannot read: evaluate it with
+      // the default key policy, which delegates to IAM in the key's account ("Enable IAM User Permissions"). Keys
+      // in the template are evaluated with their own policy.
+      const importedKey = resourcePolicies.length === 0 && /^arn:aws[a-z-]*:kms:/.test(resource);
+      const resourcePolicy = importedKey
+        ? {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DefaultKeyPolicyDelegatesToIam',
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${resource.split(':')[4]}:root` },
+                Action: 'kms:*',
+                Resource: '*',
+              },
+            ],
+          }
+        : resourcePolicies.length === 0
           ? undefined
           : {
               Version: '2012-10-17',
