@@ -1,3 +1,5 @@
+import * as os from 'os';
+import * as fs from 'fs';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, type NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import * as path from 'path';
@@ -45,7 +47,12 @@ export function nagPackRules(pack: NagPack): CatalogRule[] {
       title: params.info,
     });
   recorder.checkResource(
-    new CfnResource(new Stack(new App(), 'Probe'), 'Probe', { type: 'Probe::Rule::Listing' }),
+    // Its own outdir: under the CLI a bare App() would write into CDK_OUTDIR, over the real cloud assembly.
+    new CfnResource(
+      new Stack(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-probe-')) }), 'Probe'),
+      'Probe',
+      { type: 'Probe::Rule::Listing' },
+    ),
   );
   return rules;
 }

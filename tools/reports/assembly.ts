@@ -187,7 +187,8 @@ export function readStackArtifacts(dir: string): StackArtifact[] {
 /** Reads one profile's assembly (call {@link assemblyProblems} first). */
 export function readAssembly(root: string, profile: string): ProfileAssembly {
   const dir = path.join(root, CDK_OUT, profile);
-  const stacks = readStackArtifacts(dir);
+  // The platform stack; the governance stack beside it (OrderBrokerGovernance-<profile>) is not in the reports yet.
+  const stacks = readStackArtifacts(dir).filter((s) => s.stackName === `OrderBroker-${profile}` || !s.stackName.startsWith('OrderBrokerGovernance-'));
   if (stacks.length !== 1) {
     throw new ReportInputError([
       `${CDK_OUT}/${profile} holds ${stacks.length} stacks; the reports expect exactly one (OrderBroker-${profile})`,

@@ -125,7 +125,12 @@ export function generateReports(options: GenerateOptions): GeneratedReports {
 
   const registerFor =
     options.registerFor ??
-    ((profile: string, stackName: string) => listRegister({ profile: profile as ProfileName, stackName }));
+    ((profile: string, stackName: string) =>
+      listRegister({
+        profile: profile as ProfileName,
+        stackName,
+        governanceStackName: `OrderBrokerGovernance-${profile}`,
+      }));
   const catalogFor = options.catalogFor ?? defaultCatalog;
   const taggableTypes = options.taggableTypes ?? loadTaggableTypes();
   const tools = options.tools ?? installedTools(lint.toolVersion);
