@@ -52,7 +52,11 @@ describe('the committed reports/', () => {
         expires: r.expires,
       });
       const committed = [...p.acknowledgements, ...p.disabledRules].map(pick);
-      const current = listRegister({ profile: profile as ProfileName, stackName: p.stackName }).map((r) =>
+      const current = listRegister({
+        profile: profile as ProfileName,
+        stackName: p.stackName,
+        governanceStackName: `OrderBrokerGovernance-${profile}`,
+      }).map((r) =>
         pick({ ...r }),
       );
       const key = (r: ReturnType<typeof pick>) => `${String(r.layer)}|${String(r.rule)}|${String(r.constructPath)}`;
