@@ -15,7 +15,7 @@ describe('mutation suite: known violations injected into the real stack are bloc
   const result = run('npx', ['tsx', 'test/fixtures/mutation-app.ts', 'all'], { CDK_OUTDIR: outdir });
   const report = readReport(outdir);
   const findings = blocking(report);
-  const mutations: Mutation[] = Object.values(MUTATIONS);
+  const mutations: Mutation[] = MUTATION_NAMES.map((n) => MUTATIONS[n]);
 
   test('synthesis fails with a non-zero exit and points at the report', () => {
     expect(result.code).not.toBe(0);
