@@ -337,7 +337,7 @@ function platformSection(p: ProfilePlan): string {
   return [
     '### Whole-platform cost',
     '',
-    `Every resource the template creates that AWS bills by the hour, counted from the template, plus the traffic of the dated usage assumptions (\`data/plan-assumptions.json\`, platformUsage) at the dated prices of \`data/platform-pricing-us-east-2.json\`; a month of ${b.hoursPerMonth} h, ${b.currency}. Fargate is ${b.fargateSharePercent}% of the total; the rest (${money(b.platformPerMonth)}) is the same for the old and the new service configuration, whose difference is only the tasks.`,
+    `Every resource the template creates that AWS bills by the hour, counted from the template, plus the traffic of the dated usage assumptions (\`data/plan-assumptions.json\`, platformUsage) at the dated prices of \`data/platform-pricing-us-east-2.json\`; a month of ${b.hoursPerMonth} h, ${b.currency}. Fargate is ${b.fargateSharePercent}% of the total; the rest (${money(b.platformPerMonth)}) does not depend on the task size, so the Fargate comparisons above are the whole difference between the old and the new task configuration on this platform.`,
     '',
     table(
       ['Item', 'Quantity per month', `Unit price (${b.currency})`, 'Per month', 'Template resources'],

@@ -693,7 +693,7 @@ export function platformCost(
       line(
         'kinesis-out',
         'Kinesis data read',
-        `${fmt(ingest * u('kinesisConsumers') * days)} GB (${u('kinesisConsumers')} consumers)`,
+        `${fmt(ingest * u('kinesisConsumers') * days)} GB (${u('kinesisConsumers')} consumer${u('kinesisConsumers') === 1 ? '' : 's'} reading every record)`,
         `${p('kinesisOnDemandRetrievalGb')}/GB`,
         ingest * u('kinesisConsumers') * days * p('kinesisOnDemandRetrievalGb'),
       ),
