@@ -301,7 +301,7 @@ function costSection(p: ProfilePlan, assumptions: Assumptions): string {
     ...(c.equalWork
       ? [
           '',
-          `**At equal work** (the headline): an old task used ${assumptions.oldConfiguration.averageCpuUnitsUsed} of its ${assumptions.oldConfiguration.cpuUnits} CPU units on average; a new task carries its CPU units x the target-tracking target, so the same load needs ${c.equalWork.newTasksPerOldTask} new tasks per old task. The old fleet doing the work of these task counts costs ${money(c.equalWork.oldPerMonthAtEqualWork)} ${c.currency}/month; the running configuration is ${c.equalWork.runningVsOldPercent}% against it (PLAN-COST-2). The same-task-count column above flatters the new configuration.`,
+          `**At equal work** (the headline): an old task used ${assumptions.oldConfiguration.averageCpuUnitsUsed} of its ${assumptions.oldConfiguration.cpuUnits} CPU units on average; a new task carries its CPU units x the target-tracking target (${Math.round(assumptions.oldConfiguration.averageCpuUnitsUsed / c.equalWork.newTasksPerOldTask)} units), so the same load needs ${c.equalWork.newTasksPerOldTask} new tasks per old task. The old fleet doing the work of these task counts costs ${money(c.equalWork.oldPerMonthAtEqualWork)} ${c.currency}/month; the running configuration is ${c.equalWork.runningVsOldPercent}% against it (PLAN-COST-2). The same-task-count column above flatters the new configuration.`,
         ]
       : []),
     ...(p.platformCost

@@ -400,13 +400,6 @@ export function computeProfilePlan(
       `The validation hook path is not modeled: the template has no output ${'ValidationHookFunctionName'} naming an AWS::Lambda::Function.`,
     );
   }
-  if (cost.equalWork && cost.equalWork.newTasksPerOldTask > 1) {
-    advisories.push(
-      `At equal work the comparison is less flattering: an old task used ${assumptions.oldConfiguration.averageCpuUnitsUsed} CPU units on average, a new one carries ${running.cpuUnits} x ${inputs.cpuTargetPercent}% = ${
-        (running.cpuUnits * inputs.cpuTargetPercent!) / 100
-      }, so the same load needs ${cost.equalWork.newTasksPerOldTask} new tasks per old task; the running configuration is then ${cost.equalWork.runningVsOldPercent}% against the old fleet's ${cost.equalWork.oldPerMonthAtEqualWork.toFixed(2)} ${cost.currency}/month.`,
-    );
-  }
   const unzoned = actions.filter((a) => !a.timezoneDeclared);
   if (unzoned.length > 0) {
     advisories.push(
