@@ -1,4 +1,5 @@
 import { IMAGE_REF_PATTERN } from '../lib/config/constants';
+import type { Architecture } from '../lib/config/types';
 import { type AwsClients, awsClients, REGION } from '../tools/shared/aws';
 import { parseArgs, numberOption, stringOption, UsageError } from '../tools/shared/args';
 import { type Clock, systemClock } from '../tools/shared/clock';
@@ -9,7 +10,6 @@ import { describeAwsFailure } from '../tools/deploy/aws-errors';
 import { ImageNotFoundError } from '../tools/deploy/image';
 import {
   ARCHITECTURES,
-  type Architecture,
   ecsTargetId,
   followDeployment,
   startDeployment,
