@@ -267,7 +267,10 @@ export async function stackDeploy(
   } catch (err) {
     if (!/does not exist/.test((err as Error).message ?? '')) throw err;
   }
-  const exists = stack !== undefined && stack.StackStatus !== 'REVIEW_IN_PROGRESS';
+  // A failed first create kept by --no-rollback (CREATE_FAILED) resumes like a first create: nothing serves yet,
+  // and the same command retries the failed resources (CloudFormation "preserve successfully provisioned resources").
+  const resuming = stack?.StackStatus === 'CREATE_FAILED';
+  const exists = stack !== undefined && stack.StackStatus !== 'REVIEW_IN_PROGRESS' && !resuming;
   if (stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
     return { status: 'refused', reasons: [`${stackName} is ${stack.StackStatus}: wait for it to finish`] };
   }
@@ -374,6 +377,12 @@ export async function stackDeploy(
   const deployArgs = ['cdk', 'deploy', stackName, '--app', outdir, ...parameter];
   // Broadening was reviewed above (refused or confirmed): the CLI must not stop for it again.
   deployArgs.push('--require-approval', 'never');
+  if (!exists) {
+    // The ALB and the database are deletion-protected from their creation: a create rollback would end in
+    // ROLLBACK_FAILED. Without rollback a failed create stays CREATE_FAILED and this same command resumes it.
+    deployArgs.push('--no-rollback');
+    if (resuming) progress.step(`${stackName} is CREATE_FAILED: resuming the first create`);
+  }
   if (breakGlass) {
     // A stack tag would propagate to every resource (a stack-wide update); the change set name is recorded
     // in the stack's events and CloudTrail instead, next to the reason printed above.

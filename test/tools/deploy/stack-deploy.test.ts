@@ -184,8 +184,31 @@ describe('the exact CDK CLI calls', () => {
       ...param('blue'),
       '--require-approval',
       'never',
+      '--no-rollback',
     ]);
     expect(cfn.commandCalls(DetectStackDriftCommand)).toHaveLength(0);
+    expect(elbv2.commandCalls(DescribeListenersCommand)).toHaveLength(0);
+  });
+
+  test('a failed first create kept as CREATE_FAILED is resumed by the same command, without rollback', async () => {
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: DEV, StackStatus: 'CREATE_FAILED', CreationTime: new Date() }],
+    });
+    const inWindow = new FakeClock(at('2026-11-24T09:45'));
+    await expect(cli(['--profile', 'dev'], inWindow)).resolves.toBe(STACK_EXIT.ok);
+    expect(commands.at(-1)).toEqual([
+      'npx',
+      'cdk',
+      'deploy',
+      DEV,
+      '--app',
+      OUTDIR,
+      ...param('blue'),
+      '--require-approval',
+      'never',
+      '--no-rollback',
+    ]);
+    expect(lines).toContain(`[00:00] ${DEV} is CREATE_FAILED: resuming the first create`);
     expect(elbv2.commandCalls(DescribeListenersCommand)).toHaveLength(0);
   });
 });
