@@ -118,26 +118,6 @@ export class OrderBrokerTaskDefinitions extends Construct {
       // Fargate creates a bind mount root:root 0755, so the non-root app user could not write to it: the
       // init container below hands it to that user first (docs/image-contract.md).
       taskDefinition.addVolume({ name: 'tmp' });
-      const tmpInit = taskDefinition.addContainer('TmpPermissions', {
-        containerName: TMP_INIT_CONTAINER_NAME,
-        // The app image itself: nothing else to pull, pin or scan; the deploy path keeps the two in step.
-        image,
-        // It exits after one command; SUCCESS (below) requires a non-essential container.
-        essential: false,
-        // Root only for the chown of the shared volume; every other default capability is dropped.
-        user: '0',
-        readonlyRootFilesystem: true,
-        entryPoint: [...TMP_INIT_COMMAND],
-        memoryLimitMiB: TMP_INIT_MEMORY_MIB,
-        linuxParameters: this.initLinuxParameters(arch),
-        logging: ecs.LogDrivers.awsLogs({
-          logGroup: this.logGroup,
-          streamPrefix: 'tmp-init',
-          mode: ecs.AwsLogDriverMode.NON_BLOCKING,
-          maxBufferSize: Size.mebibytes(1),
-        }),
-      });
-      tmpInit.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
       const container = taskDefinition.addContainer('OrderBroker', {
         containerName: CONTAINER_NAME,
         image,
@@ -180,6 +160,27 @@ export class OrderBrokerTaskDefinitions extends Construct {
         }),
       });
       container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+      // Second in the list, so the app stays ContainerDefinitions[0] for tools that read the first container.
+      const tmpInit = taskDefinition.addContainer('TmpPermissions', {
+        containerName: TMP_INIT_CONTAINER_NAME,
+        // The app image itself: nothing else to pull, pin or scan; the deploy path keeps the two in step.
+        image,
+        // It exits after one command; SUCCESS (below) requires a non-essential container.
+        essential: false,
+        // Root only for the chown of the shared volume; every other default capability is dropped.
+        user: '0',
+        readonlyRootFilesystem: true,
+        entryPoint: [...TMP_INIT_COMMAND],
+        memoryLimitMiB: TMP_INIT_MEMORY_MIB,
+        linuxParameters: this.initLinuxParameters(arch),
+        logging: ecs.LogDrivers.awsLogs({
+          logGroup: this.logGroup,
+          streamPrefix: 'tmp-init',
+          mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+          maxBufferSize: Size.mebibytes(1),
+        }),
+      });
+      tmpInit.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
       // The app starts only after the init container exited 0: a failed chown stops the task instead of
       // starting a JVM that cannot write its temporary files.
       container.addContainerDependencies({

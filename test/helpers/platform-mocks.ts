@@ -77,17 +77,6 @@ export function taskDefinition(
     runtimePlatform: { cpuArchitecture: architecture, operatingSystemFamily: 'LINUX' },
     volumes: [{ name: 'tmp' }],
     containerDefinitions: [
-      // As the stack registers it: the /tmp init container first, the app depending on it (docs/image-contract.md).
-      {
-        name: 'tmp-permissions',
-        image,
-        essential: false,
-        user: '0',
-        readonlyRootFilesystem: true,
-        entryPoint: ['chown', '10001:10001', '/tmp'],
-        memory: 32,
-        mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
-      },
       {
         name: 'orderbroker',
         image,
@@ -98,6 +87,17 @@ export function taskDefinition(
         readonlyRootFilesystem: true,
         environment: [{ name: 'ORDERBROKER_ARCHITECTURE', value: architecture }],
         portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+      },
+      // As the stack registers it: the app first, then the /tmp init container it depends on (docs/image-contract.md).
+      {
+        name: 'tmp-permissions',
+        image,
+        essential: false,
+        user: '0',
+        readonlyRootFilesystem: true,
+        entryPoint: ['chown', '10001:10001', '/tmp'],
+        memory: 32,
+        mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
       },
     ],
   };

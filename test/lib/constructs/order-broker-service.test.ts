@@ -13,7 +13,7 @@ function taskDefinitions(template: Template): Record<string, any> {
 /** The app container; besides it each task definition holds only the /tmp init container (task-definitions.test.ts). */
 function containerOf(taskDefinition: any): any {
   const containers: any[] = taskDefinition.Properties.ContainerDefinitions;
-  expect(containers.map((c) => c.Name)).toEqual(['tmp-permissions', 'orderbroker']);
+  expect(containers.map((c) => c.Name)).toEqual(['orderbroker', 'tmp-permissions']);
   return containers.find((c) => c.Name === 'orderbroker');
 }
 

@@ -162,7 +162,7 @@ describe('revisionWithImage', () => {
 
   test('names the containers when the container is missing', () => {
     expect(() => revisionWithImage(base, [], 'sidecar', 'x')).toThrow(
-      `task definition ${OUTPUTS.Arm64TaskDefinitionArn} has no container named sidecar (containers: tmp-permissions, orderbroker)`,
+      `task definition ${OUTPUTS.Arm64TaskDefinitionArn} has no container named sidecar (containers: orderbroker, tmp-permissions)`,
     );
     expect(() => containerImage(base, 'sidecar')).toThrow('has no image for container sidecar');
   });

@@ -87,10 +87,10 @@ describe('startDeployment', () => {
     );
     // The copy keeps the /tmp init container (on the new image too) and the app's dependency on it.
     expect(registered.containerDefinitions?.map((c) => [c.name, c.image, c.essential, c.user])).toEqual([
-      ['tmp-permissions', `${IMAGE_REPO}:2026.11.4`, false, '0'],
       ['orderbroker', `${IMAGE_REPO}:2026.11.4`, true, '10001:10001'],
+      ['tmp-permissions', `${IMAGE_REPO}:2026.11.4`, false, '0'],
     ]);
-    expect(registered.containerDefinitions?.[1].dependsOn).toEqual([
+    expect(registered.containerDefinitions?.[0].dependsOn).toEqual([
       { containerName: 'tmp-permissions', condition: 'SUCCESS' },
     ]);
     expect(registered.volumes).toEqual([{ name: 'tmp' }]);
