@@ -80,7 +80,7 @@ export interface ProfilePlan {
     readonly days: PlannedDay[];
   };
   readonly serveTime: ServeTime;
-  /** Burst onset to new tasks serving, per scaling path (scripts/plan/reaction.ts). */
+  /** Burst onset to new tasks serving, per scaling path (tools/plan/reaction.ts). */
   readonly reaction?: ReactionPlan;
   readonly rollback: RollbackBudget;
   readonly cost: CostPlan;
