@@ -64,9 +64,8 @@ describe('documented commands', () => {
 
   test('the first create and its retry are one and the same documented command', () => {
     const guide = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'first-deploy.md'), 'utf8');
-    const create =
-      'npm run cdk -- deploy OrderBroker-<profile> -c profile=<profile> -c account=<account> --no-rollback';
-    expect(guide.split(create).length - 1).toBe(2); // step 3 and the retry
+    const create = 'npm run stack:deploy -- --profile <profile> -c account=<account>';
+    expect(guide.split(`   ${create}\n`).length - 1).toBe(2); // the code blocks of step 3 and of the retry
     expect(readme).toContain(create);
   });
 });
