@@ -280,7 +280,8 @@ export class EcsTradingInfra extends Construct {
       testListenerProtocol: props.certificate
         ? elbv2.ApplicationProtocol.HTTPS
         : elbv2.ApplicationProtocol.HTTP,
-      deploymentGroup: this.blueGreen.deploymentGroup,
+      // By name: the group refers to the hook's Errors alarm, so a reference back would be a cycle.
+      deploymentGroup: this.blueGreen.deploymentGroupByName,
       deploymentRole: this.blueGreen.deploymentGroup.role,
       healthCheckPath: props.service.healthCheckPath,
       tlsServerName: props.serviceHostname,
@@ -289,6 +290,9 @@ export class EcsTradingInfra extends Construct {
       alarmAction: this.observability.alarmAction,
       namePrefix: name,
     });
+    // A hook that crashes or times out never reports, and CodeDeploy would wait for the hook timeout (an hour):
+    // its Errors alarm stops the deployment and rolls it back instead.
+    this.blueGreen.addRollbackAlarm(this.validationHook.errorsAlarm);
 
     this.outputs(props);
   }

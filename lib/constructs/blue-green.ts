@@ -61,6 +61,11 @@ export class OrderBrokerBlueGreen extends Construct {
   public readonly application: codedeploy.EcsApplication;
   public readonly deploymentConfig: codedeploy.EcsDeploymentConfig;
   public readonly deploymentGroup: codedeploy.EcsDeploymentGroup;
+  /**
+   * The same group, referenced by its names rather than by a CloudFormation reference: for permissions of
+   * resources the group itself depends on (the validation hook, whose Errors alarm is a rollback alarm of the group).
+   */
+  public readonly deploymentGroupByName: codedeploy.IEcsDeploymentGroup;
   /** The alarms that roll a deployment back (both target groups; blue and green swap on every deployment). */
   public readonly rollbackAlarms: cloudwatch.Alarm[];
 
@@ -101,9 +106,37 @@ export class OrderBrokerBlueGreen extends Construct {
         // At 0 blue is terminated at once and a bake-window alarm has nothing to roll back to.
         terminationWaitTime: props.terminationWait,
       },
-      alarms: this.rollbackAlarms,
+      // A copy: the group keeps the array it is given, and addRollbackAlarm adds to both.
+      alarms: [...this.rollbackAlarms],
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
+    this.deploymentGroupByName = codedeploy.EcsDeploymentGroup.fromEcsDeploymentGroupAttributes(
+      this,
+      'ByName',
+      {
+        application: codedeploy.EcsApplication.fromEcsApplicationName(
+          this,
+          'ApplicationByName',
+          props.namePrefix,
+        ),
+        deploymentGroupName: props.namePrefix,
+      },
+    );
+  }
+
+  /**
+   * Adds an alarm that rolls a deployment back, created after the group (the validation hook's, which needs the
+   * group first). Refused beyond CodeDeploy's limit, which would otherwise fail only at deploy time
+   * (AlarmsLimitExceededException).
+   */
+  public addRollbackAlarm(alarm: cloudwatch.Alarm): void {
+    if (this.rollbackAlarms.length + 1 > MAX_DEPLOYMENT_GROUP_ALARMS) {
+      throw new Error(
+        `OrderBrokerBlueGreen: ${this.rollbackAlarms.length + 1} rollback alarms; CodeDeploy accepts at most ${MAX_DEPLOYMENT_GROUP_ALARMS} per deployment group`,
+      );
+    }
+    this.rollbackAlarms.push(alarm);
+    this.deploymentGroup.addAlarm(alarm);
   }
 
   private targetGroupAlarms(

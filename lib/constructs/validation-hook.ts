@@ -306,7 +306,7 @@ export class ValidationHook extends Construct {
 
     this.errorsAlarm = this.alarm('ErrorsAlarm', {
       alarmDescription:
-        'Validation hook crashed without reporting: the deployment waits for the hook timeout. Stop it (npm run deploy -- --stop).',
+        'Validation hook crashed or timed out without reporting: this is a rollback alarm of the deployment group, so CodeDeploy stops the deployment and rolls it back.',
       metric: this.function.metricErrors({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
     });

@@ -1,7 +1,9 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { TapApp } from '../../../lib/app';
 import { resourceByPrefix, synthTemplate } from '../../helpers/synth';
 
-let dev: Template;
+let dev: Template & { tapApp: TapApp };
 beforeAll(() => {
   dev = synthTemplate();
 });
@@ -94,7 +96,7 @@ test('a deployment rolls back automatically on failure, on stop and on alarm', (
   });
 });
 
-test('5xx, unhealthy-host, 5xx-rate and latency alarms on both target groups and the ALB 5xx alarm roll back', () => {
+test('5xx, unhealthy-host, 5xx-rate and latency alarms on both target groups, the ALB 5xx alarm and a crashed validation hook roll back', () => {
   const config = deploymentGroup(dev).AlarmConfiguration;
   expect(config.Enabled).toBe(true);
   expect(config.Alarms.map((a: any) => a.Name.Ref.replace(/[0-9A-F]{8}$/, ''))).toEqual([
@@ -107,10 +109,25 @@ test('5xx, unhealthy-host, 5xx-rate and latency alarms on both target groups and
     'PlatformBlueGreenGreenTarget5xxRate',
     'PlatformBlueGreenGreenLatencyP99',
     'PlatformBlueGreenLoadBalancer5xx',
+    // A hook that crashes never reports: without this alarm CodeDeploy would wait for the hook timeout.
+    'PlatformValidationHookErrorsAlarm',
   ]);
   // CodeDeploy accepts at most 10 alarms per deployment group.
   expect(config.Alarms.length).toBeLessThanOrEqual(10);
   expect(config.IgnorePollAlarmFailure).toBeUndefined();
+});
+
+test('an 11th rollback alarm is refused at synth (CodeDeploy would refuse it at deploy: AlarmsLimitExceededException)', () => {
+  const { blueGreen } = dev.tapApp.stack.platform;
+  expect(blueGreen.rollbackAlarms).toHaveLength(10);
+  const extra = new cloudwatch.Alarm(blueGreen, 'Extra', {
+    metric: new cloudwatch.Metric({ namespace: 'Test', metricName: 'Extra' }),
+    threshold: 1,
+    evaluationPeriods: 1,
+  });
+  expect(() => blueGreen.addRollbackAlarm(extra)).toThrow(
+    'OrderBrokerBlueGreen: 11 rollback alarms; CodeDeploy accepts at most 10 per deployment group',
+  );
 });
 
 test('the ALB-generated 5xx alarm watches the load balancer (no target answered)', () => {

@@ -42,6 +42,20 @@ const testSg = stack.platform.loadBalancing.testTrafficClientSecurityGroup;
 const testSgId = { 'Fn::GetAtt': [id(testSg), 'GroupId'] };
 
 describe('ValidationHook in the platform stack', () => {
+  test("the group its role reports on by name is the stack's deployment group, by those names", () => {
+    const group = template.toJSON().Resources[id(stack.platform.blueGreen.deploymentGroup)];
+    const application = template.toJSON().Resources[id(stack.platform.blueGreen.application)];
+    expect({
+      group: group.Properties.DeploymentGroupName,
+      application: application.Properties.ApplicationName,
+      groupApplication: group.Properties.ApplicationName,
+    }).toEqual({
+      group: 'orderbroker-dev',
+      application: 'orderbroker-dev',
+      groupApplication: ref(stack.platform.blueGreen.application),
+    });
+  });
+
   test('the role allows exactly: its log group, hook status on its deployment group, Lambda VPC networking', () => {
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(hook.role)] } });
     expect(Object.values(policies).map((p) => (p as { Properties: unknown }).Properties)).toEqual([
@@ -64,12 +78,13 @@ describe('ValidationHook in the platform stack', () => {
                 'Fn::Join': [
                   '',
                   [
-                    'arn:aws:codedeploy:us-east-2:',
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':codedeploy:us-east-2:',
                     { Ref: 'AWS::AccountId' },
-                    ':deploymentgroup:',
-                    ref(stack.platform.blueGreen.application),
-                    '/',
-                    ref(stack.platform.blueGreen.deploymentGroup),
+                    // By name, not by reference (the group refers to the hook's Errors alarm): the names of the
+                    // stack's application and group, checked below.
+                    ':deploymentgroup:orderbroker-dev/orderbroker-dev',
                   ],
                 ],
               },
