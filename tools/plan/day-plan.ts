@@ -67,6 +67,28 @@ export interface DaySimulationPlan {
   readonly currency: string;
   readonly bursts: DaySimulationAssumptions['bursts'];
   readonly configurations: readonly [SimulatedConfiguration, SimulatedConfiguration];
+  /** Findings of the simulation a reviewer should see. */
+  readonly advisories: string[];
+}
+
+/** The advisories of a day simulation (for the profile's advisory list). */
+export function daySimulationAdvisories(plan: DaySimulationPlan): string[] {
+  return plan.advisories;
+}
+
+/**
+ * A step policy whose cooldown ends before the tasks it added serve adds its step again while the alarm still
+ * sees the old task count (capacity added during the cooldown counts toward the next scale-out only until the
+ * cooldown ends).
+ */
+function cooldownAdvisories(config: SimConfig, peakTasks: number): string[] {
+  const serve = config.policyDelaySeconds + config.startSeconds;
+  return config.stepPolicies
+    .filter((p) => p.cooldownSeconds < serve)
+    .map(
+      (p) =>
+        `${p.name}: its cooldown (${p.cooldownSeconds} s) ends before the tasks it adds serve (${serve} s), so while they start the alarm still sees the old task count and the policy adds its step again each cooldown; in the day simulation the new configuration peaks at ${peakTasks} tasks (MaxCapacity ${config.maxCapacity}). A cooldown of at least ${serve} s adds each step once.`,
+    );
 }
 
 const label = (r: FoundResource) => r.logicalId;
@@ -381,19 +403,21 @@ export function simulateProfileDay(
       timeline: timeline(r.minutes),
     };
   };
+  const configurations = [
+    run('old', old, pricePerTaskHour(assumptions, oldCfg.architecture, oldCfg.cpuUnits, oldCfg.memoryMiB)),
+    run(
+      'new',
+      fresh,
+      pricePerTaskHour(assumptions, running.architecture, running.cpuUnits, running.memoryMiB),
+    ),
+  ] as const;
   return {
     day: sim.day,
     zone,
     peakUnits: round(peakUnits, 1),
     currency: assumptions.pricing.currency,
     bursts: sim.bursts,
-    configurations: [
-      run('old', old, pricePerTaskHour(assumptions, oldCfg.architecture, oldCfg.cpuUnits, oldCfg.memoryMiB)),
-      run(
-        'new',
-        fresh,
-        pricePerTaskHour(assumptions, running.architecture, running.cpuUnits, running.memoryMiB),
-      ),
-    ],
+    configurations,
+    advisories: cooldownAdvisories(fresh, configurations[1].summary.peakTasks),
   };
 }

@@ -1,7 +1,8 @@
 import { reactionMarkdown } from './reaction';
 import type { Assumptions } from './assumptions';
 import { countAt } from './capacity';
-import type { PlanReport, ProfilePlan } from './plan';
+import { daySimulationAssumptionsMarkdown, daySimulationMarkdown } from './day-markdown';
+import { type PlanReport, type ProfilePlan, dayChartFile } from './plan';
 
 /** `1234.5` → `1,234.50` (no locale: the output must not depend on the machine). */
 export function money(value: number): string {
@@ -326,9 +327,11 @@ export function renderMarkdown(report: PlanReport, assumptions: Assumptions): st
       '',
       costSection(p, assumptions),
       '',
+      daySimulationMarkdown(p.daySimulation, dayChartFile(p.profile)),
+      '',
       checksSection(p),
     );
   }
-  lines.push('', assumptionsSection(assumptions), '');
+  lines.push('', assumptionsSection(assumptions), '', daySimulationAssumptionsMarkdown(assumptions), '');
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import { type CostPlan, costPlan } from './cost';
 import { type PlanInputs, type ScheduledActionInput, type SourceRef, readPlanInputs } from './inputs';
 import { CALENDAR_FILE, type ExchangeCalendar, loadCalendar } from '../../lib/schedule/exchange-calendar';
 import { calendarPlanChecks, checkCalendarDays } from './calendar-check';
+import { type DaySimulationPlan, daySimulationAdvisories, simulateProfileDay } from './day-plan';
 import { type ReactionPlan, reactionPlan } from './reaction';
 import { type RollbackBudget, type ServeTime, rollbackBudget, serveTime } from './timing';
 
@@ -36,6 +37,11 @@ export const REQUIREMENTS = {
 
 /** The only files `npm run plan` writes (into reports/). */
 export const PLAN_FILES = ['plan.md', 'plan.json', 'capacity.svg'] as const;
+
+/** The day-simulation chart of a profile (reports/day-<profile>.svg), written beside {@link PLAN_FILES}. */
+export function dayChartFile(profile: string): string {
+  return `day-${profile}.svg`;
+}
 
 /** Names of the scheduled actions that carry the spike levels (ScheduledActionName, not logical IDs). */
 const PRE_OPEN_ACTION = /pre-?open/i;
@@ -75,6 +81,8 @@ export interface ProfilePlan {
   readonly reaction?: ReactionPlan;
   readonly rollback: RollbackBudget;
   readonly cost: CostPlan;
+  /** The day simulated at one-second resolution, old and new configuration (tools/plan/simulation.ts). */
+  readonly daySimulation: DaySimulationPlan;
   readonly checks: PlanCheck[];
   /** Findings that do not fail the plan but that a reviewer should see. */
   readonly advisories: string[];
@@ -358,6 +366,14 @@ export function computeProfilePlan(
       }, so the same load needs ${cost.equalWork.newTasksPerOldTask} new tasks per old task; the running configuration is then ${cost.equalWork.runningVsOldPercent}% against the old fleet's ${cost.equalWork.oldPerMonthAtEqualWork.toFixed(2)} ${cost.currency}/month.`,
     );
   }
+  const daySimulation = simulateProfileDay(
+    template,
+    inputs,
+    assumptions,
+    Math.max(preOpen.level, preClose.level),
+    serve.cold.totalSeconds,
+  );
+  advisories.push(...daySimulationAdvisories(daySimulation));
   const unzoned = actions.filter((a) => !a.timezoneDeclared);
   if (unzoned.length > 0) {
     advisories.push(
@@ -399,6 +415,7 @@ export function computeProfilePlan(
     ),
     rollback,
     cost,
+    daySimulation,
     checks,
     advisories,
   };
