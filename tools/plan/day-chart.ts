@@ -78,7 +78,7 @@ export function dayChartSpec(profile: string, d: DaySimulationPlan): TopLevelSpe
     field: 'series',
     type: 'nominal' as const,
     title: null,
-    scale: { domain: order, range: ['#2ca02c', '#ff7f0e', '#ff7f0e', '#1f77b4', '#1f77b4'] },
+    scale: { domain: order, range: ['#2ca02c', '#ff7f0e', '#ffbb78', '#1f77b4', '#aec7e8'] },
     legend: { orient: 'bottom' as const, labelLimit: 400 },
   };
   const line = (series: readonly string[], mark: Record<string, unknown>) => ({

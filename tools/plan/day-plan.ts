@@ -11,7 +11,7 @@ import {
 } from './cfn';
 import { pricePerTaskHour } from './cost';
 import type { DaySimulationAssumptions } from './day-assumptions';
-import { DAY_SECONDS, assertPlainDay, demandCurve } from './demand';
+import { assertPlainDay, demandCurve } from './demand';
 import type { PlanInputs } from './inputs';
 import {
   type SimConfig,
@@ -250,6 +250,29 @@ function describe(config: SimConfig): string[] {
   return paths;
 }
 
+/** Units of work a task of the running task definition serves at the target-tracking target. */
+export function unitsPerNewTask(
+  template: CfnTemplate,
+  inputs: PlanInputs,
+  sim: DaySimulationAssumptions,
+): number {
+  const running = runningTask(inputs);
+  const target = targetTracking(template, inputs.scalableTarget.source.logicalId, sim)?.targetPercent ?? 100;
+  return (running.cpuUnits * target) / 100;
+}
+
+function runningTask(inputs: PlanInputs) {
+  const running = inputs.taskDefinitions.find(
+    (td) => td.architecture === inputs.service.runningArchitecture && td.cpuUnits > 0,
+  );
+  if (!running) {
+    throw new PlanInputError(
+      `no task definition of the running architecture ${inputs.service.runningArchitecture}`,
+    );
+  }
+  return running;
+}
+
 /**
  * Builds the new configuration from the template: scalable target limits, the scheduled minimum of
  * `sim.day`, target tracking, step policies and their alarms, predictive scaling as a perfect hourly forecast.
@@ -263,13 +286,7 @@ export function newConfiguration(
   baseDemand: ArrayLike<number>,
 ): SimConfig {
   const targetId = inputs.scalableTarget.source.logicalId;
-  const running = inputs.taskDefinitions.find(
-    (td) => td.architecture === inputs.service.runningArchitecture && td.cpuUnits > 0,
-  );
-  if (!running)
-    throw new PlanInputError(
-      `no task definition of the running architecture ${inputs.service.runningArchitecture}`,
-    );
+  const running = runningTask(inputs);
   const tt = targetTracking(template, targetId, sim);
   const target = tt?.targetPercent ?? 100;
   const unitsPerTask = (running.cpuUnits * target) / 100;
@@ -371,8 +388,7 @@ export function simulateProfileDay(
   const zone = assumptions.calendar.zone;
   assertPlainDay(sim.day, zone);
   // The new task's units at the target define the peak; computed once without demand to read it.
-  const probe = newConfiguration(template, inputs, sim, zone, startSeconds, new Float64Array(DAY_SECONDS));
-  const peakUnits = sim.peak.spikeLevelShare * spikeLevel * probe.unitsPerTask;
+  const peakUnits = sim.peak.spikeLevelShare * spikeLevel * unitsPerNewTask(template, inputs, sim);
   const demand = demandCurve(sim, peakUnits);
   const fresh = newConfiguration(template, inputs, sim, zone, startSeconds, demand.base);
   const old = oldConfiguration(assumptions, fresh);

@@ -68,8 +68,11 @@ export function demandCurve(
   const extendedTo = minuteOf(o.extendedTo) * 60;
   const base = new Float64Array(seconds);
   const perSecond = new Float64Array(seconds);
+  const sessionFrom = minuteOf(v.sessionStart) * 60;
+  const sessionTo = sessionFrom + v.sharesPercent.length * v.bucketMinutes * 60;
   for (let t = 0; t < seconds; t++) {
-    const shape = sessionShape(v.sharesPercent, v.bucketMinutes, v.sessionStart, t);
+    const inSession = t >= sessionFrom && t < sessionTo;
+    const shape = inSession ? sessionShape(v.sharesPercent, v.bucketMinutes, v.sessionStart, t) : undefined;
     const level =
       shape ?? (t >= extendedFrom && t < extendedTo ? o.extendedShareOfPeak : o.overnightShareOfPeak);
     base[t] = level * peakUnits;

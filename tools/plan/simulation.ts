@@ -186,6 +186,11 @@ export function simulateDay(config: SimConfig, demand: ArrayLike<number>): SimRe
   for (const p of config.stepPolicies) seriesFor(p.metric, p.periodSeconds);
 
   const allSeries = [...series.values()];
+  const clocks = [
+    ...(tt ? [{ period: tt.periodSeconds, delay: tt.metricDelaySeconds }] : []),
+    ...config.stepPolicies.map((p) => ({ period: p.periodSeconds, delay: p.metricDelaySeconds })),
+  ];
+  const evaluatedAt = (t: number) => clocks.some((c) => t - c.delay > 0 && (t - c.delay) % c.period === 0);
   const stepState = config.stepPolicies.map(() => ({ cooldownUntil: -Infinity, base: 0 }));
   let scaleInCooldownUntil = -Infinity;
 
@@ -231,65 +236,67 @@ export function simulateDay(config: SimConfig, demand: ArrayLike<number>): SimRe
     // 2. Policies whose datapoint is evaluated now. Of simultaneous ones the largest capacity wins
     //    (Application Auto Scaling's rule for several policies); a policy in ALARM proposes at least the
     //    current count, so a simultaneous scale-in does not undo it.
-    const proposals: Array<{ to: number; source: string }> = [];
-    let scaleIn: { to: number; source: string } | undefined;
-    if (tt) {
-      const i = newestAt(tt.periodSeconds, tt.metricDelaySeconds, t);
-      const cpu = seriesFor('cpu', tt.periodSeconds).points;
-      const work = seriesFor('work', tt.periodSeconds).points;
-      const perTaskAtTarget = (config.cpuUnitsPerTask * tt.targetPercent) / 100;
-      if (i >= 0 && i + 1 >= tt.scaleOutDatapoints) {
-        const last = cpu.slice(i + 1 - tt.scaleOutDatapoints, i + 1);
-        if (last.every((v) => v > tt.targetPercent + EPSILON)) {
-          // Capacity added during the scale-out cooldown counts toward the next scale-out: never below desired.
-          proposals.push({ to: Math.max(desired, ceilTasks(work[i] / perTaskAtTarget)), source: tt.name });
+    if (evaluatedAt(t)) {
+      const proposals: Array<{ to: number; source: string }> = [];
+      let scaleIn: { to: number; source: string } | undefined;
+      if (tt) {
+        const i = newestAt(tt.periodSeconds, tt.metricDelaySeconds, t);
+        const cpu = seriesFor('cpu', tt.periodSeconds).points;
+        const work = seriesFor('work', tt.periodSeconds).points;
+        const perTaskAtTarget = (config.cpuUnitsPerTask * tt.targetPercent) / 100;
+        if (i >= 0 && i + 1 >= tt.scaleOutDatapoints) {
+          const last = cpu.slice(i + 1 - tt.scaleOutDatapoints, i + 1);
+          if (last.every((v) => v > tt.targetPercent + EPSILON)) {
+            // Capacity added during the scale-out cooldown counts toward the next scale-out: never below desired.
+            proposals.push({ to: Math.max(desired, ceilTasks(work[i] / perTaskAtTarget)), source: tt.name });
+          }
+        }
+        if (i >= 0 && i + 1 >= tt.scaleInDatapoints && t >= scaleInCooldownUntil) {
+          const last = cpu.slice(i + 1 - tt.scaleInDatapoints, i + 1);
+          if (last.every((v) => v < tt.targetPercent * tt.scaleInThresholdShare - EPSILON)) {
+            const needed = Math.max(floor, ceilTasks(work[i] / perTaskAtTarget));
+            if (needed < desired) scaleIn = { to: needed, source: tt.name };
+          }
         }
       }
-      if (i >= 0 && i + 1 >= tt.scaleInDatapoints && t >= scaleInCooldownUntil) {
-        const last = cpu.slice(i + 1 - tt.scaleInDatapoints, i + 1);
-        if (last.every((v) => v < tt.targetPercent * tt.scaleInThresholdShare - EPSILON)) {
-          const needed = Math.max(floor, ceilTasks(work[i] / perTaskAtTarget));
-          if (needed < desired) scaleIn = { to: needed, source: tt.name };
+      config.stepPolicies.forEach((p, k) => {
+        const i = newestAt(p.periodSeconds, p.metricDelaySeconds, t);
+        if (i < 0 || i + 1 < p.evaluationPeriods) return;
+        const points = seriesFor(p.metric, p.periodSeconds).points;
+        const window = points.slice(i + 1 - p.evaluationPeriods, i + 1);
+        const breaching = window.filter((v) =>
+          p.inclusive ? v >= p.threshold - EPSILON : v > p.threshold + EPSILON,
+        ).length;
+        if (breaching < p.datapointsToAlarm) return;
+        const diff = points[i] - p.threshold;
+        const step = p.steps.find(
+          (s) =>
+            (s.lower === undefined || diff >= s.lower - EPSILON) &&
+            (s.upper === undefined || diff < s.upper - EPSILON),
+        );
+        const change = step && step.change > 0 ? step.change : 0;
+        const state = stepState[k];
+        if (t < state.cooldownUntil) {
+          proposals.push({ to: Math.max(desired, state.base + change), source: p.name });
+        } else if (change > 0) {
+          state.base = desired;
+          state.cooldownUntil = t + p.cooldownSeconds;
+          proposals.push({ to: desired + change, source: p.name });
+        } else {
+          proposals.push({ to: desired, source: p.name });
         }
+      });
+      if (proposals.length > 0) {
+        const best = proposals.reduce((a, b) => (b.to > a.to ? b : a));
+        if (best.to > desired) {
+          setDesired(best.to, t, best.source);
+          scaleInCooldownUntil = -Infinity; // a scale-out ends the scale-in cooldown
+        }
+      } else if (scaleIn) {
+        const before = desired;
+        setDesired(scaleIn.to, t, scaleIn.source);
+        if (desired < before) scaleInCooldownUntil = t + tt!.scaleInCooldownSeconds;
       }
-    }
-    config.stepPolicies.forEach((p, k) => {
-      const i = newestAt(p.periodSeconds, p.metricDelaySeconds, t);
-      if (i < 0 || i + 1 < p.evaluationPeriods) return;
-      const points = seriesFor(p.metric, p.periodSeconds).points;
-      const window = points.slice(i + 1 - p.evaluationPeriods, i + 1);
-      const breaching = window.filter((v) =>
-        p.inclusive ? v >= p.threshold - EPSILON : v > p.threshold + EPSILON,
-      ).length;
-      if (breaching < p.datapointsToAlarm) return;
-      const diff = points[i] - p.threshold;
-      const step = p.steps.find(
-        (s) =>
-          (s.lower === undefined || diff >= s.lower - EPSILON) &&
-          (s.upper === undefined || diff < s.upper - EPSILON),
-      );
-      const change = step && step.change > 0 ? step.change : 0;
-      const state = stepState[k];
-      if (t < state.cooldownUntil) {
-        proposals.push({ to: Math.max(desired, state.base + change), source: p.name });
-      } else if (change > 0) {
-        state.base = desired;
-        state.cooldownUntil = t + p.cooldownSeconds;
-        proposals.push({ to: desired + change, source: p.name });
-      } else {
-        proposals.push({ to: desired, source: p.name });
-      }
-    });
-    if (proposals.length > 0) {
-      const best = proposals.reduce((a, b) => (b.to > a.to ? b : a));
-      if (best.to > desired) {
-        setDesired(best.to, t, best.source);
-        scaleInCooldownUntil = -Infinity; // a scale-out ends the scale-in cooldown
-      }
-    } else if (scaleIn) {
-      const before = desired;
-      setDesired(scaleIn.to, t, scaleIn.source);
-      if (desired < before) scaleInCooldownUntil = t + tt!.scaleInCooldownSeconds;
     }
 
     // 3. This second's serving capacity, metrics and accounting.
