@@ -21,6 +21,7 @@ import { PlanInputError } from '../tools/plan/cfn';
 import { chartSpec, renderSvg } from '../tools/plan/chart';
 import { DayAssumptionsError } from '../tools/plan/day-assumptions';
 import { dayChartSpec } from '../tools/plan/day-chart';
+import { daySimulationLine } from '../tools/plan/day-markdown';
 import { stableJson } from '../tools/plan/json';
 import { renderMarkdown } from '../tools/plan/markdown';
 import { PLAN_FILES, buildReport, computeProfilePlan, dayChartFile, failingChecks } from '../tools/plan/plan';
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
   const written = [...PLAN_FILES, ...report.profiles.map((p) => dayChartFile(p.profile))];
   const where = path.relative(process.cwd(), options.out) || '.';
   console.log(`plan: wrote ${written.map((f) => path.join(where, f)).join(', ')}`);
+  for (const p of report.profiles) console.log(`plan: ${daySimulationLine(p.profile, p.daySimulation)}`);
   const failing = failingChecks(report);
   for (const line of failing) console.error(`plan: FAIL ${line}`);
   if (failing.length === 0) console.log(`plan: all checks pass (${options.profiles.join(', ')})`);

@@ -75,7 +75,7 @@ export interface DaySimulationAssumptions {
 export class DayAssumptionsError extends Error {
   constructor(file: string, key: string, value: unknown, allowed: string) {
     super(`${file}: ${key} = ${JSON.stringify(value ?? null)}: ${allowed}`);
-    this.name = 'AssumptionsError';
+    this.name = 'DayAssumptionsError';
   }
 }
 

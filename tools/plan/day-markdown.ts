@@ -15,6 +15,19 @@ function fixed(value: number, digits: number): string {
   return value.toFixed(digits).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** One line for the console: old and new side by side on the same day, and their ratio. */
+export function daySimulationLine(profile: string, d: DaySimulationPlan): string {
+  const [old, fresh] = d.configurations;
+  const pair = (label: string, pick: (s: SimulatedConfiguration['summary']) => number, digits = 0) =>
+    `${label} ${fixed(pick(old.summary), digits)} / ${fixed(pick(fresh.summary), digits)} (${ratio(pick(old.summary), pick(fresh.summary))})`;
+  return `day simulation ${profile} ${d.day}, old / new (ratio): ${[
+    pair('minutes short', (s) => s.shortfallMinutes),
+    pair('missing vCPU-s', (s) => s.shortfallUnitSeconds / UNITS_PER_VCPU, 1),
+    pair('peak tasks', (s) => s.peakTasks),
+    pair(`cost ${d.currency}`, (s) => s.cost, 2),
+  ].join(', ')}`;
+}
+
 /** The plan.md section of one profile's day simulation; `chartFile` is the SVG beside plan.md. */
 export function daySimulationMarkdown(d: DaySimulationPlan, chartFile: string): string {
   const [old, fresh] = d.configurations;

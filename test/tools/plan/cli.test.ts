@@ -23,6 +23,13 @@ describe('npm run plan', () => {
     for (const r of runs) {
       expect(r.stderr).not.toContain('plan: FAIL');
       expect(r.stdout).toContain('plan: all checks pass (dev, prod)');
+      for (const profile of ['dev', 'prod']) {
+        expect(r.stdout).toMatch(
+          new RegExp(
+            `plan: day simulation ${profile} \\d{4}-\\d{2}-\\d{2}, old / new \\(ratio\\): minutes short \\d+ / \\d+`,
+          ),
+        );
+      }
       expect(r.code).toBe(0);
     }
   });
