@@ -44,6 +44,8 @@ export function daySimulationMarkdown(d: DaySimulationPlan, chartFile: string): 
     '',
     `**A model of documented AWS behaviour, not a measurement.** ${d.day} in ${d.zone}, 24 h at one-second resolution; both configurations face the same demand: the U-shaped intraday volume curve of US equities, scaled so its busiest minute needs ${fixed(d.peakUnits, 0)} CPU units of work, with volatility bursts: ${bursts}. A configuration falls short when demand exceeds its serving tasks x the units a task serves at its operating point; it saturates (orders queue) above serving tasks x CPU units.`,
     '',
+    'Old / new above 1: the old configuration has more of it (for cost: it costs more).',
+    '',
     '| Figure | Old | New | Old / new |',
     '| --- | ---: | ---: | ---: |',
     row('Minutes with demand above serving capacity', (s) => s.shortfallMinutes),
