@@ -337,7 +337,7 @@ export function oldConfiguration(assumptions: Assumptions, fresh: SimConfig): Si
     startSeconds: sim.old.startSeconds,
     policyDelaySeconds: 0,
     targetTracking: {
-      name: 'old reactive scaling',
+      name: 'Reactive scaling',
       targetPercent: (100 * units) / old.cpuUnits,
       periodSeconds: period,
       scaleOutDatapoints: Math.max(1, Math.round(sim.old.reactionSeconds / period)),
