@@ -34,3 +34,38 @@ test.each(Object.entries(CONFIG_KEYS))(
     expect(cells).toEqual([`\`${key}\``, description.replace(/\s+/g, ' '), value('dev'), value('prod')]);
   },
 );
+
+describe('documented commands', () => {
+  const docs = ['README.md', ...fs.readdirSync(path.join(REPO_ROOT, 'docs')).map((f) => `docs/${f}`)].filter(
+    (f) => f.endsWith('.md'),
+  );
+  const scripts = Object.keys(
+    (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: object })
+      .scripts,
+  );
+
+  test.each(docs)('every `npm run <script>` in %s exists in package.json', (file) => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+    const used = [...text.matchAll(/npm run ([A-Za-z0-9:_-]+)/g)].map((m) => m[1]);
+    expect(used.filter((name) => !scripts.includes(name))).toEqual([]);
+  });
+
+  test('the README links the first-deployment guide, the failed-deployment runbook and the image contract', () => {
+    expect(readme).toContain('## First deployment in a new account');
+    for (const doc of [
+      'docs/first-deploy.md',
+      'docs/runbook-failed-deployment.md',
+      'docs/image-contract.md',
+    ]) {
+      expect(readme).toContain(`](${doc})`);
+      expect(fs.existsSync(path.join(REPO_ROOT, doc))).toBe(true);
+    }
+  });
+
+  test('the first create and its retry are one and the same documented command', () => {
+    const guide = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'first-deploy.md'), 'utf8');
+    const create = 'npm run stack:deploy -- --profile <profile> -c account=<account>';
+    expect(guide.split(`   ${create}\n`).length - 1).toBe(2); // the code blocks of step 3 and of the retry
+    expect(readme).toContain(create);
+  });
+});

@@ -43,12 +43,52 @@ export class HttpTimeoutError extends Error {
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Sends one request with Node's http/https modules (no dependency, no connection reuse: every synthetic
- * order opens its own connection, as a fresh client would, so the load balancer spreads them over targets).
- * Certificate verification stays on; only the expected name can be changed.
+ * Sends one request with Node's http/https modules on a fresh connection each time (no dependency, no
+ * connection reuse), as a first-time client would: what the scenario runners measure. Certificate verification
+ * stays on; only the expected name can be changed.
  */
-export const sendHttp: HttpSend = (request) =>
-  new Promise<HttpResponse>((resolve, reject) => {
+export const sendHttp: HttpSend = (request) => send(request, false);
+
+/** A sender that reuses its connections, and what it opened. */
+export interface PooledHttpClient {
+  readonly send: HttpSend;
+  /** TCP connections (TLS sessions for https) opened so far. */
+  socketsOpened(): number;
+  /** Closes every pooled connection (call once the run is over: nothing stays open into a frozen Lambda). */
+  close(): void;
+}
+
+/**
+ * A keep-alive client: at most `maxSockets` connections per host, each reused for the next request once its
+ * response is complete. A validation of N orders then pays N requests, not N TCP and TLS handshakes against a
+ * JVM that has just started; an ALB still picks a target per request, not per connection.
+ */
+export function pooledHttpClient(maxSockets: number): PooledHttpClient {
+  const options = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'fifo' as const };
+  const agents = { http: new http.Agent(options), https: new https.Agent(options) };
+  const seen = new WeakSet<object>();
+  let opened = 0;
+  const onSocket = (socket: object) => {
+    if (seen.has(socket)) return;
+    seen.add(socket);
+    opened += 1;
+  };
+  return {
+    send: (request) => send(request, request.url.startsWith('https:') ? agents.https : agents.http, onSocket),
+    socketsOpened: () => opened,
+    close: () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+function send(
+  request: HttpRequest,
+  agent: http.Agent | false,
+  onSocket?: (socket: object) => void,
+): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
     const url = new URL(request.url);
     const isHttps = url.protocol === 'https:';
     const started = process.hrtime.bigint();
@@ -60,7 +100,7 @@ export const sendHttp: HttpSend = (request) =>
           ? { 'content-length': Buffer.byteLength(request.body).toString() }
           : {}),
       },
-      agent: false,
+      agent,
       ...(isHttps && request.tlsServerName ? { servername: request.tlsServerName } : {}),
     };
     const onResponse = (res: http.IncomingMessage) => {
@@ -88,6 +128,7 @@ export const sendHttp: HttpSend = (request) =>
     const timer = setTimeout(() => {
       req.destroy(new HttpTimeoutError(request.url, request.timeoutMs));
     }, request.timeoutMs);
+    if (onSocket) req.on('socket', onSocket);
     req.on('error', (err) => {
       clearTimeout(timer);
       reject(err);
@@ -95,3 +136,4 @@ export const sendHttp: HttpSend = (request) =>
     if (request.body !== undefined) req.write(request.body);
     req.end();
   });
+}

@@ -4,7 +4,7 @@ import {
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
-import { type HttpSend, sendHttp } from '../shared/http-client';
+import { type HttpSend, pooledHttpClient } from '../shared/http-client';
 import { type HookSettings, loadHookSettings } from './settings';
 import { type ValidationReport, validateGreen } from './validate';
 
@@ -29,6 +29,8 @@ export interface HookDeps {
   readonly send: HttpSend;
   readonly remainingMs: () => number;
   readonly log: (line: string) => void;
+  /** Connections `send` has opened, logged with the verdict (a pooled client opens at most `concurrency`). */
+  readonly connectionsOpened?: () => number;
 }
 
 /**
@@ -64,7 +66,13 @@ export async function runHook(event: LifecycleHookEvent, deps: HookDeps): Promis
     };
   }
   // One structured line per verdict: Logs Insights can list every validation of a deployment.
-  deps.log(JSON.stringify({ message: 'validation verdict', ...outcome }));
+  deps.log(
+    JSON.stringify({
+      message: 'validation verdict',
+      ...outcome,
+      ...(deps.connectionsOpened ? { connectionsOpened: deps.connectionsOpened() } : {}),
+    }),
+  );
   await deps.codedeploy.send(
     new PutLifecycleEventHookExecutionStatusCommand({
       deploymentId: event.DeploymentId,
@@ -77,13 +85,26 @@ export async function runHook(event: LifecycleHookEvent, deps: HookDeps): Promis
 
 const codedeploy = new CodeDeployClient({});
 
-/** Lambda entry point: CodeDeploy's `AfterAllowTestTraffic` hook. */
+/** Most connections the hook keeps open to green (the settings allow at most 50 orders in flight). */
+const MAX_CONNECTIONS = 50;
+
+/**
+ * Lambda entry point: CodeDeploy's `AfterAllowTestTraffic` hook. One keep-alive pool per invocation: the
+ * orders reuse at most `concurrency` connections (each worker waits for its answer before the next order), and
+ * the pool is closed before the function returns.
+ */
 export async function handler(event: LifecycleHookEvent, context: Context): Promise<HookOutcome> {
-  return runHook(event, {
-    codedeploy,
-    env: process.env,
-    send: sendHttp,
-    remainingMs: () => context.getRemainingTimeInMillis(),
-    log: (line) => console.log(line),
-  });
+  const client = pooledHttpClient(MAX_CONNECTIONS);
+  try {
+    return await runHook(event, {
+      codedeploy,
+      env: process.env,
+      send: client.send,
+      remainingMs: () => context.getRemainingTimeInMillis(),
+      log: (line) => console.log(line),
+      connectionsOpened: () => client.socketsOpened(),
+    });
+  } finally {
+    client.close();
+  }
 }

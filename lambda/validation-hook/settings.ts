@@ -11,8 +11,13 @@ export interface HookSettings {
   readonly healthPath: string;
   /** Path synthetic orders are posted to. */
   readonly orderPath: string;
-  /** Synthetic orders sent to green. */
+  /** Synthetic orders sent to green and judged (the verdict's sample). */
   readonly orders: number;
+  /**
+   * Synthetic orders sent first, over the same connections, and left out of the verdict: a JVM that has just
+   * started answers its first requests slowly (class loading, JIT), which says nothing about the version.
+   */
+  readonly warmupOrders: number;
   /** Orders in flight at once. */
   readonly concurrency: number;
   /** A request without a complete response after this long counts as failed. */
@@ -32,6 +37,7 @@ export const HOOK_ENV = {
   healthPath: 'HEALTH_PATH',
   orderPath: 'ORDER_PATH',
   orders: 'SYNTHETIC_ORDERS',
+  warmupOrders: 'WARMUP_ORDERS',
   concurrency: 'CONCURRENCY',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
   maxP99LatencyMs: 'MAX_P99_LATENCY_MS',
@@ -84,6 +90,7 @@ export function loadHookSettings(env: Readonly<Record<string, string | undefined
     healthPath: text('healthPath', isPath, 'an absolute path such as /actuator/health/readiness'),
     orderPath: text('orderPath', isPath, 'an absolute path such as /orders'),
     orders: int('orders', 1, 1000),
+    warmupOrders: int('warmupOrders', 0, 200),
     concurrency: int('concurrency', 1, 50),
     requestTimeoutMs: int('requestTimeoutMs', 100, 30000),
     maxP99LatencyMs: int('maxP99LatencyMs', 1, 30000),

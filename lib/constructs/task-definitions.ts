@@ -11,6 +11,34 @@ import type { Architecture } from '../config/types';
 export const CONTAINER_NAME = 'orderbroker';
 /** Non-root user the container runs as (uid:gid baked into the image). */
 export const CONTAINER_USER = '10001:10001';
+/**
+ * Name of the init container that hands the task's `/tmp` volume to {@link CONTAINER_USER} before the app
+ * starts (docs/image-contract.md).
+ */
+export const TMP_INIT_CONTAINER_NAME = 'tmp-permissions';
+/** Memory hard limit of the init container (MiB); the app container's reservation leaves room for it. */
+export const TMP_INIT_MEMORY_MIB = 32;
+/** The command of the init container: the only thing it runs, as root, on the shared volume only. */
+export const TMP_INIT_COMMAND = ['chown', CONTAINER_USER, '/tmp'];
+/**
+ * Docker's default capabilities except CAP_CHOWN: the init container can change the owner of `/tmp` and
+ * nothing else a root process usually may (Fargate allows dropping any of them; adding is limited to SYS_PTRACE).
+ */
+export const TMP_INIT_DROPPED_CAPABILITIES: readonly ecs.Capability[] = [
+  ecs.Capability.AUDIT_WRITE,
+  ecs.Capability.DAC_OVERRIDE,
+  ecs.Capability.FOWNER,
+  ecs.Capability.FSETID,
+  ecs.Capability.KILL,
+  ecs.Capability.MKNOD,
+  ecs.Capability.NET_BIND_SERVICE,
+  ecs.Capability.NET_RAW,
+  ecs.Capability.SETFCAP,
+  ecs.Capability.SETGID,
+  ecs.Capability.SETPCAP,
+  ecs.Capability.SETUID,
+  ecs.Capability.SYS_CHROOT,
+];
 /** Namespace of the metrics the service emits in Embedded Metric Format (see docs/metrics-contract.md). */
 export const METRICS_NAMESPACE = 'TradingPlatform/OrderBroker';
 
@@ -87,6 +115,8 @@ export class OrderBrokerTaskDefinitions extends Construct {
         executionRole: this.executionRole,
       });
       // Read-only root filesystem: the JVM and the app write only to this task-scoped scratch volume.
+      // Fargate creates a bind mount root:root 0755, so the non-root app user could not write to it: the
+      // init container below hands it to that user first (docs/image-contract.md).
       taskDefinition.addVolume({ name: 'tmp' });
       const container = taskDefinition.addContainer('OrderBroker', {
         containerName: CONTAINER_NAME,
@@ -94,6 +124,9 @@ export class OrderBrokerTaskDefinitions extends Construct {
         essential: true,
         // Hard limit = the task's memory: a runaway container is stopped at a known size (CT.ECS.PR.7).
         memoryLimitMiB: props.memoryMiB,
+        // The reservations (or hard limits) of all containers may not add up to more than the task's memory:
+        // the init container's share is reserved out of the app's (it has exited before the JVM starts).
+        memoryReservationMiB: props.memoryMiB - TMP_INIT_MEMORY_MIB,
         user: CONTAINER_USER,
         readonlyRootFilesystem: true,
         portMappings: [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP, name: 'http' }],
@@ -127,10 +160,46 @@ export class OrderBrokerTaskDefinitions extends Construct {
         }),
       });
       container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+      // Second in the list, so the app stays ContainerDefinitions[0] for tools that read the first container.
+      const tmpInit = taskDefinition.addContainer('TmpPermissions', {
+        containerName: TMP_INIT_CONTAINER_NAME,
+        // The app image itself: nothing else to pull, pin or scan; the deploy path keeps the two in step.
+        image,
+        // It exits after one command; SUCCESS (below) requires a non-essential container.
+        essential: false,
+        // Root only for the chown of the shared volume; every other default capability is dropped.
+        user: '0',
+        readonlyRootFilesystem: true,
+        entryPoint: [...TMP_INIT_COMMAND],
+        memoryLimitMiB: TMP_INIT_MEMORY_MIB,
+        linuxParameters: this.initLinuxParameters(arch),
+        logging: ecs.LogDrivers.awsLogs({
+          logGroup: this.logGroup,
+          streamPrefix: 'tmp-init',
+          mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+          maxBufferSize: Size.mebibytes(1),
+        }),
+      });
+      tmpInit.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+      // The app starts only after the init container exited 0: a failed chown stops the task instead of
+      // starting a JVM that cannot write its temporary files.
+      container.addContainerDependencies({
+        container: tmpInit,
+        condition: ecs.ContainerDependencyCondition.SUCCESS,
+      });
       return taskDefinition;
     };
 
     this.byArchitecture = { ARM64: build('ARM64'), X86_64: build('X86_64') };
+  }
+
+  private initLinuxParameters(arch: Architecture): ecs.LinuxParameters {
+    const parameters = new ecs.LinuxParameters(
+      this,
+      `TmpInitLinuxParameters${arch === 'ARM64' ? 'Arm64' : 'X8664'}`,
+    );
+    parameters.dropCapabilities(...TMP_INIT_DROPPED_CAPABILITIES);
+    return parameters;
   }
 }
 

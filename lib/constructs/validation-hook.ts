@@ -25,15 +25,23 @@ export const VALIDATION_HOOK_ENTRY = path.join(
 /** Thresholds green must meet on the test listener before any production traffic moves. */
 export interface ValidationThresholds {
   /**
-   * Synthetic orders sent through the test listener.
+   * Synthetic orders sent through the test listener and judged. More than 100, so that the nearest-rank p99 is
+   * not the single slowest order (at 200 it is the third slowest).
    *
-   * @default 50
+   * @default 200
    */
   readonly orders?: number;
   /**
-   * Orders in flight at once.
+   * Synthetic orders sent first over the same keep-alive connections and left out of the verdict: the first
+   * requests to a JVM that has just started are slow (class loading, JIT) whatever the version.
    *
-   * @default 5
+   * @default 20
+   */
+  readonly warmupOrders?: number;
+  /**
+   * Orders in flight at once (and keep-alive connections to the test listener).
+   *
+   * @default 10
    */
   readonly concurrency?: number;
   /**
@@ -127,8 +135,9 @@ export interface ValidationHookProps {
 
 /** Defaults of {@link ValidationThresholds}. */
 export const VALIDATION_DEFAULTS = {
-  orders: 50,
-  concurrency: 5,
+  orders: 200,
+  warmupOrders: 20,
+  concurrency: 10,
   requestTimeoutMs: 2000,
   maxP99LatencyMs: 250,
   minSuccessPercent: 100,
@@ -136,6 +145,9 @@ export const VALIDATION_DEFAULTS = {
   /** Sending stops this long before the function times out, so the verdict is always reported. */
   reportMarginMs: 10000,
 } as const;
+
+/** Fewest judged orders: above 100, the nearest-rank p99 is not the maximum (ceil(0.99 x n) < n). */
+export const MIN_JUDGED_ORDERS = 101;
 
 /** Name prefix CodeDeploy's managed ECS policy allows to invoke. */
 export const HOOK_FUNCTION_PREFIX = 'CodeDeployHook_';
@@ -172,6 +184,7 @@ export class ValidationHook extends Construct {
     this.alarmAction = props.alarmAction;
     const t = props.thresholds ?? {};
     const orders = t.orders ?? VALIDATION_DEFAULTS.orders;
+    const warmupOrders = t.warmupOrders ?? VALIDATION_DEFAULTS.warmupOrders;
     const concurrency = t.concurrency ?? VALIDATION_DEFAULTS.concurrency;
     const requestTimeoutMs = t.requestTimeout?.toMilliseconds() ?? VALIDATION_DEFAULTS.requestTimeoutMs;
     const maxP99LatencyMs = t.maxP99Latency?.toMilliseconds() ?? VALIDATION_DEFAULTS.maxP99LatencyMs;
@@ -180,6 +193,7 @@ export class ValidationHook extends Construct {
     const reservedConcurrency = props.reservedConcurrency;
     validateProps({
       orders,
+      warmupOrders,
       concurrency,
       requestTimeoutMs,
       maxP99LatencyMs,
@@ -261,6 +275,7 @@ export class ValidationHook extends Construct {
         [HOOK_ENV.healthPath]: props.healthCheckPath,
         [HOOK_ENV.orderPath]: props.orderPath ?? '/orders',
         [HOOK_ENV.orders]: String(orders),
+        [HOOK_ENV.warmupOrders]: String(warmupOrders),
         [HOOK_ENV.concurrency]: String(concurrency),
         [HOOK_ENV.requestTimeoutMs]: String(requestTimeoutMs),
         [HOOK_ENV.maxP99LatencyMs]: String(maxP99LatencyMs),
@@ -371,6 +386,7 @@ export class ValidationHook extends Construct {
 /** Checks the validation settings at construction; the message names the prop and the fix. */
 function validateProps(v: {
   orders: number;
+  warmupOrders: number;
   concurrency: number;
   requestTimeoutMs: number;
   maxP99LatencyMs: number;
@@ -383,8 +399,12 @@ function validateProps(v: {
   };
   const int = (n: number) => Token.isUnresolved(n) || Number.isInteger(n);
   check(
-    int(v.orders) && v.orders >= 1 && v.orders <= 1000,
-    `thresholds.orders = ${v.orders}: expected an integer from 1 to 1000`,
+    int(v.orders) && v.orders >= MIN_JUDGED_ORDERS && v.orders <= 1000,
+    `thresholds.orders = ${v.orders}: expected an integer from ${MIN_JUDGED_ORDERS} to 1000 (with 100 or fewer, the nearest-rank p99 is the slowest single order)`,
+  );
+  check(
+    int(v.warmupOrders) && v.warmupOrders >= 0 && v.warmupOrders <= 200,
+    `thresholds.warmupOrders = ${v.warmupOrders}: expected an integer from 0 to 200`,
   );
   check(
     int(v.concurrency) && v.concurrency >= 1 && v.concurrency <= 50,
@@ -407,13 +427,26 @@ function validateProps(v: {
       (int(v.reservedConcurrency) && v.reservedConcurrency >= 1 && v.reservedConcurrency <= 10),
     `reservedConcurrency = ${v.reservedConcurrency}: expected an integer from 1 to 10`,
   );
-  // Health probe + ceil(orders / concurrency) rounds of requests, each at most requestTimeout, then the margin.
-  const worstCaseMs =
-    (1 + Math.ceil(v.orders / v.concurrency)) * v.requestTimeoutMs + VALIDATION_DEFAULTS.reportMarginMs;
+  const worstCaseMs = validationWorstCaseMs(v);
   check(
     v.timeoutMs >= worstCaseMs && v.timeoutMs <= 900000,
     `timeout = ${v.timeoutMs / 1000} s: the worst case of the validation is ${worstCaseMs / 1000} s ` +
-      `((1 + ceil(orders / concurrency)) x requestTimeout + ${VALIDATION_DEFAULTS.reportMarginMs / 1000} s report margin); ` +
-      'raise timeout (at most 900 s) or concurrency, or lower orders or requestTimeout',
+      `((1 + ceil(warmupOrders / concurrency) + ceil(orders / concurrency)) x requestTimeout + ${VALIDATION_DEFAULTS.reportMarginMs / 1000} s report margin); ` +
+      'raise timeout (at most 900 s) or concurrency, or lower orders, warmupOrders or requestTimeout',
   );
+}
+
+/**
+ * The longest a validation can run (pure): the health probe, then the warm-up and the judged orders in rounds of
+ * `concurrency`, every request taking its full timeout, then the report margin. The function timeout must cover
+ * it; the plan takes the timeout from the template as the hook's share of the deployment-start clock.
+ */
+export function validationWorstCaseMs(v: {
+  orders: number;
+  warmupOrders: number;
+  concurrency: number;
+  requestTimeoutMs: number;
+}): number {
+  const rounds = 1 + Math.ceil(v.warmupOrders / v.concurrency) + Math.ceil(v.orders / v.concurrency);
+  return rounds * v.requestTimeoutMs + VALIDATION_DEFAULTS.reportMarginMs;
 }

@@ -27,6 +27,15 @@ export class GreenStandIn {
   readonly hits = new Map<string, number>();
   /** Headers of the last order request. */
   lastOrderHeaders: http.IncomingHttpHeaders = {};
+  /** TCP connections accepted so far (a client that reuses connections opens few). */
+  connections = 0;
+  /**
+   * The first this many order requests wait `coldDelayMs` before answering (a JVM that has just started);
+   * later ones answer as `mode` says.
+   */
+  coldOrders = 0;
+  coldDelayMs = 0;
+  private ordersSeen = 0;
   /** Set to make the stand-in acknowledge a repeated order id ACCEPTED again (a double execution). */
   forgetsIdempotency = false;
   private server?: http.Server;
@@ -40,6 +49,9 @@ export class GreenStandIn {
   /** Starts listening; resolves to the base URL (`http://127.0.0.1:<port>`). */
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', () => {
+      this.connections += 1;
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     return `http://127.0.0.1:${port}`;
@@ -90,9 +102,12 @@ export class GreenStandIn {
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ orderId: order.orderId, status }));
       };
-      if (this.mode === 'slow') {
+      this.ordersSeen += 1;
+      const delay =
+        this.ordersSeen <= this.coldOrders ? this.coldDelayMs : this.mode === 'slow' ? this.delayMs : 0;
+      if (delay > 0) {
         this.open.add(res);
-        setTimeout(answer, this.delayMs);
+        setTimeout(answer, delay);
       } else answer();
     });
   }

@@ -81,9 +81,23 @@ export function taskDefinition(
         name: 'orderbroker',
         image,
         essential: true,
+        user: '10001:10001',
+        dependsOn: [{ containerName: 'tmp-permissions', condition: 'SUCCESS' }],
+        mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
         readonlyRootFilesystem: true,
         environment: [{ name: 'ORDERBROKER_ARCHITECTURE', value: architecture }],
         portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+      },
+      // As the stack registers it: the app first, then the /tmp init container it depends on (docs/image-contract.md).
+      {
+        name: 'tmp-permissions',
+        image,
+        essential: false,
+        user: '0',
+        readonlyRootFilesystem: true,
+        entryPoint: ['chown', '10001:10001', '/tmp'],
+        memory: 32,
+        mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
       },
     ],
   };

@@ -5,7 +5,8 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { sendHttp } from '../../lambda/shared/http-client';
+import { pooledHttpClient, sendHttp } from '../../lambda/shared/http-client';
+import { percentile } from '../../lambda/shared/synthetic-orders';
 import { handler, type HookDeps, runHook } from '../../lambda/validation-hook/index';
 import { HOOK_ENV, loadHookSettings } from '../../lambda/validation-hook/settings';
 import { verdict } from '../../lambda/validation-hook/validate';
@@ -21,6 +22,7 @@ function env(base: string, overrides: Partial<Record<keyof typeof HOOK_ENV, stri
     healthPath: '/actuator/health/readiness',
     orderPath: '/orders',
     orders: '12',
+    warmupOrders: '0',
     concurrency: '3',
     requestTimeoutMs: '1000',
     maxP99LatencyMs: '250',
@@ -144,7 +146,7 @@ describe('validation hook against a local stand-in for green', () => {
     const outcome = await runHook(EVENT, deps(env(base), 1500));
     expect(outcome.status).toBe('Failed');
     expect(outcome.reasons).toEqual([
-      'ran out of time after 0 of 12 orders (function timeout too short for the configured orders)',
+      'ran out of time after 0 of 0 warm-up and 0 of 12 orders (function timeout too short for the configured orders)',
     ]);
   });
 
@@ -180,20 +182,107 @@ describe('validation hook against a local stand-in for green', () => {
     await expect(runHook(EVENT, deps(env(base)))).rejects.toThrow('AccessDeniedException');
   });
 
-  test('the Lambda handler reads its settings from the environment', async () => {
+  test('the Lambda handler reads its settings from the environment and reuses its connections', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, env(base, { orders: '2' }));
+    Object.assign(process.env, env(base, { orders: '20', warmupOrders: '4', concurrency: '2' }));
+    const logged = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       const outcome = await handler(EVENT, { getRemainingTimeInMillis: () => 30000 } as Context);
       expect(outcome.status).toBe('Succeeded');
-      expect(green.hits.get('/orders')).toBe(2);
+      expect(green.hits.get('/orders')).toBe(24);
+      // 1 readiness probe + 24 orders over at most 2 connections (2 workers, keep-alive).
+      expect(green.connections).toBeGreaterThanOrEqual(1);
+      expect(green.connections).toBeLessThanOrEqual(2);
+      const line = JSON.parse(logged.mock.calls[0][0] as string);
+      expect(line.connectionsOpened).toBe(green.connections);
     } finally {
+      logged.mockRestore();
       process.env = saved;
     }
   });
 });
 
+describe('warm-up and connection reuse against the local stand-in', () => {
+  test('warm-up orders go first and are not judged: a cold JVM does not fail a healthy green', async () => {
+    // The first 3 order requests answer after 150 ms (class loading, JIT), the rest at once.
+    green.coldOrders = 3;
+    green.coldDelayMs = 150;
+    const outcome = await runHook(
+      EVENT,
+      deps(env(base, { warmupOrders: '3', orders: '12', maxP99LatencyMs: '100' })),
+    );
+    expect(outcome.status).toBe('Succeeded');
+    expect(outcome.report?.warmup).toEqual({ sent: 3, acknowledged: 3 });
+    expect(outcome.report?.sent).toBe(12);
+    expect(outcome.report?.p99LatencyMs).toBeLessThan(100);
+    expect(green.hits.get('/orders')).toBe(15);
+    // Warm-up ids follow the judged ones: 15 distinct orders, each accepted once.
+    expect(green.accepted.size).toBe(15);
+  });
+
+  test('the same cold green fails without a warm-up (what the hook did before)', async () => {
+    green.coldOrders = 3;
+    green.coldDelayMs = 150;
+    const outcome = await runHook(
+      EVENT,
+      deps(env(base, { warmupOrders: '0', orders: '12', maxP99LatencyMs: '100' })),
+    );
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.reasons).toEqual([expect.stringMatching(/^p99 latency \d+ ms above 100 ms$/)]);
+  });
+
+  test('a pooled client sends every request over at most `concurrency` connections', async () => {
+    const client = pooledHttpClient(50);
+    try {
+      const d = {
+        ...deps(env(base, { warmupOrders: '6', orders: '30', concurrency: '3' })),
+        send: client.send,
+      };
+      const outcome = await runHook(EVENT, d);
+      expect(outcome.status).toBe('Succeeded');
+      expect(green.hits.get('/orders')).toBe(36);
+      expect(green.connections).toBeGreaterThanOrEqual(1);
+      expect(green.connections).toBeLessThanOrEqual(3);
+      expect(client.socketsOpened()).toBe(green.connections);
+    } finally {
+      client.close();
+    }
+  });
+
+  test('without the pool every request opens its own connection (the count is real)', async () => {
+    const outcome = await runHook(
+      EVENT,
+      deps(env(base, { warmupOrders: '6', orders: '30', concurrency: '3' })),
+    );
+    expect(outcome.status).toBe('Succeeded');
+    // 1 readiness probe + 6 warm-up + 30 judged orders, one connection each.
+    expect(green.connections).toBe(37);
+  });
+
+  test('a closed pool leaves no connection open on the server', async () => {
+    const client = pooledHttpClient(4);
+    await client.send({ url: `${base}/actuator/health/readiness`, method: 'GET', timeoutMs: 1000 });
+    expect(client.socketsOpened()).toBe(1);
+    client.close();
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await client.send({
+      url: `${base}/actuator/health/readiness`,
+      method: 'GET',
+      timeoutMs: 1000,
+    });
+    expect(again.status).toBe(200);
+    expect(client.socketsOpened()).toBe(2);
+    client.close();
+  });
+});
+
 describe('hook settings', () => {
+  test('names WARMUP_ORDERS when it is out of range', () => {
+    expect(() => loadHookSettings(env('http://alb.internal:9090', { warmupOrders: '201' }))).toThrow(
+      'invalid validation hook settings: WARMUP_ORDERS = "201": expected an integer from 0 to 200',
+    );
+  });
+
   test('accepts a complete environment', () => {
     expect(loadHookSettings(env('http://alb.internal:9090'))).toMatchObject({
       testListenerUrl: 'http://alb.internal:9090',
@@ -233,6 +322,32 @@ describe('verdict thresholds', () => {
     const failed = { orderId: 'x', outcome: { kind: 'error' as const, reason: 'reset' }, latencyMs: 5 };
     const r = verdict(settings, healthy, 4, [ack(10), ack(20), failed, failed]);
     expect(r.reasons).toEqual(['2 of 4 synthetic orders acknowledged (50.0%), below 75%']);
+  });
+
+  test('nearest-rank p99: the maximum of 50 samples, the third slowest of 200', () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => i + 1);
+    expect(percentile(fifty, 99)).toBe(50); // ceil(0.99 x 50) = 50: the slowest order decides
+    const twoHundred = Array.from({ length: 200 }, (_, i) => 200 - i);
+    expect(percentile(twoHundred, 99)).toBe(198); // ceil(0.99 x 200) = 198
+    expect(
+      percentile(
+        Array.from({ length: 101 }, (_, i) => i + 1),
+        99,
+      ),
+    ).toBe(100); // ceil(99.99) = 100
+    expect(percentile([], 99)).toBeUndefined();
+  });
+
+  test('of 200 orders, two slow outliers pass and three fail', () => {
+    const s200 = { orders: 200, maxP99LatencyMs: 250, minSuccessPercent: 100 };
+    const withSlow = (slow: number) => [
+      ...Array.from({ length: slow }, () => ack(1800)),
+      ...Array.from({ length: 200 - slow }, () => ack(20)),
+    ];
+    const two = verdict(s200, healthy, 200, withSlow(2));
+    expect(two).toMatchObject({ passed: true, p99LatencyMs: 20, maxLatencyMs: 1800 });
+    const three = verdict(s200, healthy, 200, withSlow(3));
+    expect(three.reasons).toEqual(['p99 latency 1800 ms above 250 ms']);
   });
 
   test('fails one millisecond above the latency threshold', () => {

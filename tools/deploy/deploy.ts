@@ -14,6 +14,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { Architecture } from '../../lib/config/types';
 import type { Clock } from '../shared/clock';
 import type { Progress } from '../shared/progress';
 import type { StackOutputs } from '../shared/stack-outputs';
@@ -22,7 +23,6 @@ import { appSpecContent, appSpecInputFromOutputs, buildAppSpec, type EcsAppSpec 
 import { containerImage, revisionWithImage, TaskDefinitionError, withImageRef } from './task-definition';
 
 /** CPU architectures the stack defines a task definition for. */
-export type Architecture = 'ARM64' | 'X86_64';
 export const ARCHITECTURES: readonly Architecture[] = ['ARM64', 'X86_64'];
 
 /** The AWS clients the deploy path uses (only `send`, so tests pass mocks). */

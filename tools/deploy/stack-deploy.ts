@@ -13,15 +13,16 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DateTime } from 'luxon';
 import { describePlaceholder, placeholdersIn } from '../../lib/config/placeholders';
+import { minutes } from '../../lib/config/clock-time';
 import { formatTime } from '../../lib/config/resolve-config';
 import type { ClockTime, TapConfig } from '../../lib/config/types';
 import type { TargetGroupColor } from '../../lib/constructs/load-balancing';
 import { LIVE_TARGET_GROUP_PARAMETER } from '../../lib/tap-stack';
 import type { Clock } from '../shared/clock';
+import type { CommandRunner } from '../shared/command';
 import type { Progress } from '../shared/progress';
 
-/** Runs a command (the CDK CLI) with its output shown to the SRE; resolves to its exit code. */
-export type CommandRunner = (command: string, args: readonly string[]) => Promise<number>;
+export type { CommandRunner } from '../shared/command';
 
 /** AWS clients the stack deploy reads with (only `send`, so tests pass mocks). */
 export interface StackDeployClients {
@@ -60,15 +61,28 @@ export type StackDeployOutcome =
   | { readonly status: 'refused'; readonly reasons: readonly string[] }
   | { readonly status: 'failed'; readonly reason: string };
 
+/**
+ * The market windows in which no stack update runs without break-glass: 09:10-10:30 and 15:40-16:30 America/New_York
+ * on weekdays. A profile that moves its scaling times (`-c preOpenTime=...`) can widen a window, never shrink it.
+ */
+export const MARKET_FREEZE_WINDOWS: ReadonlyArray<{ from: ClockTime; to: ClockTime }> = [
+  { from: { hour: 9, minute: 10 }, to: { hour: 10, minute: 30 } },
+  { from: { hour: 15, minute: 40 }, to: { hour: 16, minute: 30 } },
+];
+
+const earlier = (a: ClockTime, b: ClockTime) => (minutes(a) <= minutes(b) ? a : b);
+const later = (a: ClockTime, b: ClockTime) => (minutes(a) >= minutes(b) ? a : b);
+
 /** The market windows in which a stack update is refused without break-glass (America/New_York, weekdays). */
 export function changeFreezeWindows(config: TapConfig): Array<{ from: ClockTime; to: ClockTime }> {
+  const [open, close] = MARKET_FREEZE_WINDOWS;
   return [
-    { from: config.schedule.preOpen, to: config.schedule.postOpen },
-    { from: config.schedule.preClose, to: config.schedule.postClose },
+    { from: earlier(open.from, config.schedule.preOpen), to: later(open.to, config.schedule.postOpen) },
+    { from: earlier(close.from, config.schedule.preClose), to: later(close.to, config.schedule.postClose) },
   ];
 }
 
-/** The window `now` falls in (weekdays, New York time), if any (pure). */
+/** The window `now` falls in (weekdays, New York time, so daylight saving time is followed), if any (pure). */
 export function freezeWindowAt(
   config: TapConfig,
   nowMs: number,
@@ -76,9 +90,7 @@ export function freezeWindowAt(
   const ny = DateTime.fromMillis(nowMs, { zone: 'America/New_York' });
   if (ny.weekday > 5) return undefined;
   const minute = ny.hour * 60 + ny.minute;
-  return changeFreezeWindows(config).find(
-    (w) => minute >= w.from.hour * 60 + w.from.minute && minute < w.to.hour * 60 + w.to.minute,
-  );
+  return changeFreezeWindows(config).find((w) => minute >= minutes(w.from) && minute < minutes(w.to));
 }
 
 /** What the live listeners say, with the target group ARNs from the stack outputs. */
@@ -158,23 +170,71 @@ export async function reportDrift(
       await deps.clock.sleep(deps.pollMs ?? 5000);
       continue;
     }
-    if (status.StackDriftStatus === 'IN_SYNC') return [];
+    // DETECTION_FAILED: some resources could not be checked; the others have results (say both).
+    const incomplete =
+      status.DetectionStatus === 'DETECTION_FAILED'
+        ? [
+            `drift detection failed for some resources (${status.DetectionStatusReason ?? 'no reason given'}); the others are listed`,
+          ]
+        : [];
+    if (status.StackDriftStatus === 'IN_SYNC') return incomplete;
     const { StackResourceDrifts: drifts } = await cfn.send(
       new DescribeStackResourceDriftsCommand({
         StackName: stackName,
         StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'],
       }),
     );
-    return (drifts ?? []).map((d) => {
-      const expected =
-        d.ResourceType === 'AWS::ElasticLoadBalancingV2::Listener'
-          ? ' (expected: CodeDeploy moves the listeners; the update keeps the live target group)'
-          : '';
-      const props = (d.PropertyDifferences ?? []).map((p) => p.PropertyPath).join(', ');
-      return `${d.LogicalResourceId} (${d.ResourceType}) ${d.StackResourceDriftStatus}${props ? `: ${props}` : ''}${expected}`;
-    });
+    return [
+      ...incomplete,
+      ...(drifts ?? []).map((d) => {
+        const expected =
+          d.ResourceType === 'AWS::ElasticLoadBalancingV2::Listener'
+            ? ' (expected: CodeDeploy moves the listeners; the update keeps the live target group)'
+            : '';
+        const props = (d.PropertyDifferences ?? []).map((p) => p.PropertyPath).join(', ');
+        return `${d.LogicalResourceId} (${d.ResourceType}) ${d.StackResourceDriftStatus}${props ? `: ${props}` : ''}${expected}`;
+      }),
+    ];
   }
   return ['drift detection did not finish in time; check the CloudFormation console'];
+}
+
+/**
+ * The color production is on now, or why the update must wait: a CodeDeploy deployment in progress (it moves the
+ * listeners), or listeners in a state the deploy cannot explain.
+ */
+async function liveState(
+  clients: StackDeployClients,
+  stackName: string,
+  outputs: Readonly<Record<string, string | undefined>>,
+): Promise<{ status: 'live'; live: TargetGroupColor } | { status: 'refused'; reasons: string[] }> {
+  const { deployments } = await clients.codedeploy.send(
+    new ListDeploymentsCommand({
+      applicationName: outputs.CodeDeployApplication,
+      deploymentGroupName: outputs.DeploymentGroupName,
+      includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Ready', 'Baking'],
+    }),
+  );
+  if (deployments && deployments.length > 0) {
+    return {
+      status: 'refused',
+      reasons: [
+        `CodeDeploy deployment ${deployments.join(', ')} is in progress: the listeners are moving; wait for it to end (npm run deploy -- --stack ${stackName} --stop <id> to roll back)`,
+      ],
+    };
+  }
+  try {
+    const live = await liveTargetGroup(clients.elbv2, {
+      productionListenerArn: outputs.ProductionListenerArn!,
+      testListenerArn: outputs.TestListenerArn!,
+      blueTargetGroupArn: outputs.BlueTargetGroupArn!,
+      greenTargetGroupArn: outputs.GreenTargetGroupArn!,
+    });
+    return { status: 'live', live };
+  } catch (err) {
+    if (err instanceof LiveTargetGroupError) return { status: 'refused', reasons: [err.message] };
+    throw err;
+  }
 }
 
 /** The CDK CLI arguments that pass the configuration on (`-c profile=... -c key=value ...`). */
@@ -207,7 +267,10 @@ export async function stackDeploy(
   } catch (err) {
     if (!/does not exist/.test((err as Error).message ?? '')) throw err;
   }
-  const exists = stack !== undefined && stack.StackStatus !== 'REVIEW_IN_PROGRESS';
+  // A failed first create kept by --no-rollback (CREATE_FAILED) resumes like a first create: nothing serves yet,
+  // and the same command retries the failed resources (CloudFormation "preserve successfully provisioned resources").
+  const resuming = stack?.StackStatus === 'CREATE_FAILED';
+  const exists = stack !== undefined && stack.StackStatus !== 'REVIEW_IN_PROGRESS' && !resuming;
   if (stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
     return { status: 'refused', reasons: [`${stackName} is ${stack.StackStatus}: wait for it to finish`] };
   }
@@ -232,36 +295,13 @@ export async function stackDeploy(
 
   // Which target group is live: the listeners, as CodeDeploy left them; blue on the first create.
   let live: TargetGroupColor = 'blue';
+  const outputs: Record<string, string | undefined> = Object.fromEntries(
+    (stack?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue]),
+  );
   if (exists) {
-    const outputs: Record<string, string | undefined> = Object.fromEntries(
-      (stack!.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue]),
-    );
-    const { deployments } = await deps.clients.codedeploy.send(
-      new ListDeploymentsCommand({
-        applicationName: outputs.CodeDeployApplication,
-        deploymentGroupName: outputs.DeploymentGroupName,
-        includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Ready', 'Baking'],
-      }),
-    );
-    if (deployments && deployments.length > 0) {
-      return {
-        status: 'refused',
-        reasons: [
-          `CodeDeploy deployment ${deployments.join(', ')} is in progress: the listeners are moving; wait for it to end (npm run deploy -- --stack ${stackName} --stop <id> to roll back)`,
-        ],
-      };
-    }
-    try {
-      live = await liveTargetGroup(deps.clients.elbv2, {
-        productionListenerArn: outputs.ProductionListenerArn!,
-        testListenerArn: outputs.TestListenerArn!,
-        blueTargetGroupArn: outputs.BlueTargetGroupArn!,
-        greenTargetGroupArn: outputs.GreenTargetGroupArn!,
-      });
-    } catch (err) {
-      if (err instanceof LiveTargetGroupError) return { status: 'refused', reasons: [err.message] };
-      throw err;
-    }
+    const state = await liveState(deps.clients, stackName, outputs);
+    if (state.status === 'refused') return state;
+    live = state.live;
     const previous = stack!.Parameters?.find((p) => p.ParameterKey === LIVE_TARGET_GROUP_PARAMETER);
     progress.step(
       `production is on ${live}${previous?.ParameterValue && previous.ParameterValue !== live ? ` (the stack last recorded ${previous.ParameterValue}: CodeDeploy swapped since)` : ''}; the update keeps it there`,
@@ -306,9 +346,43 @@ export async function stackDeploy(
   }
   if (refusals.length > 0) return { status: 'refused', reasons: refusals };
 
+  if (exists) {
+    // Synth and the diffs take minutes: the market window may have opened, or a deployment started, meanwhile.
+    const window = freezeWindowAt(config, deps.clock.now());
+    if (window && !request.breakGlass) {
+      return {
+        status: 'refused',
+        reasons: [
+          `the ${formatTime(window.from)}-${formatTime(window.to)} America/New_York window opened while checking; nothing was deployed: run after ${formatTime(window.to)}, or pass --break-glass "<reason>" for an urgent fix`,
+        ],
+      };
+    }
+    if (window && !breakGlass) {
+      breakGlass = true;
+      progress.step(
+        `BREAK-GLASS inside ${formatTime(window.from)}-${formatTime(window.to)} America/New_York: ${request.breakGlass}`,
+      );
+    }
+    const state = await liveState(deps.clients, stackName, outputs);
+    if (state.status === 'refused') return state;
+    if (state.live !== live) {
+      return {
+        status: 'refused',
+        reasons: [
+          `production moved from ${live} to ${state.live} while checking (a deployment ran); nothing was deployed: run again`,
+        ],
+      };
+    }
+  }
   const deployArgs = ['cdk', 'deploy', stackName, '--app', outdir, ...parameter];
   // Broadening was reviewed above (refused or confirmed): the CLI must not stop for it again.
   deployArgs.push('--require-approval', 'never');
+  if (!exists) {
+    // The ALB and the database are deletion-protected from their creation: a create rollback would end in
+    // ROLLBACK_FAILED. Without rollback a failed create stays CREATE_FAILED and this same command resumes it.
+    deployArgs.push('--no-rollback');
+    if (resuming) progress.step(`${stackName} is CREATE_FAILED: resuming the first create`);
+  }
   if (breakGlass) {
     // A stack tag would propagate to every resource (a stack-wide update); the change set name is recorded
     // in the stack's events and CloudTrail instead, next to the reason printed above.

@@ -37,8 +37,11 @@ export function userTags(tags: readonly Tag[]): Tag[] {
 
 /**
  * The RegisterTaskDefinition input for a new revision of `base` whose container `containerName` runs
- * `image` (pure). Everything else — roles, size, architecture, logging, health check, tags — is the base
- * revision's, which the stack owns: the deploy path changes the image and nothing else.
+ * `image` (pure). Everything else — roles, size, architecture, logging, health check, the other containers and
+ * the container dependencies, tags — is the base revision's, which the stack owns: the deploy path changes the
+ * image and nothing else. A container that ran the same image as `containerName` (the `/tmp` init container,
+ * docs/image-contract.md) moves to the new image with it, so a revision never mixes two versions of the image
+ * and an old image can leave ECR.
  */
 export function revisionWithImage(
   base: TaskDefinition,
@@ -52,12 +55,15 @@ export function revisionWithImage(
       `task definition ${base.taskDefinitionArn} has no container named ${containerName} (containers: ${containers.map((c) => c.name).join(', ') || 'none'})`,
     );
   }
+  const previous = containers.find((c) => c.name === containerName)?.image;
   return {
     family: base.family,
     taskRoleArn: base.taskRoleArn,
     executionRoleArn: base.executionRoleArn,
     networkMode: base.networkMode,
-    containerDefinitions: containers.map((c) => (c.name === containerName ? { ...c, image } : c)),
+    containerDefinitions: containers.map((c) =>
+      c.name === containerName || (previous !== undefined && c.image === previous) ? { ...c, image } : c,
+    ),
     volumes: base.volumes,
     placementConstraints: base.placementConstraints,
     requiresCompatibilities: base.requiresCompatibilities,

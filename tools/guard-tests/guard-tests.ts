@@ -5,6 +5,8 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as yaml from 'js-yaml';
+import * as os from 'os';
 import * as path from 'path';
 import { cfnGuardBinary, guardRuleFiles, POLICIES_DIR } from '../../lib/compliance/guard';
 
@@ -49,6 +51,67 @@ export function runGuardTests(
   });
 }
 
+/** One case of a `policies/tests/<rule>_tests.yaml` file. */
+interface GuardTestCase {
+  readonly name: string;
+  readonly input: { readonly Resources?: Record<string, unknown> } & Record<string, unknown>;
+  readonly expectations: { readonly rules: Record<string, string> };
+}
+
+/**
+ * The FAIL cases of a rule's tests, each with one resource added per resource type the rule names, with empty
+ * Properties. An unrelated resource that lacks an optional property must not switch a rule off: in Guard, a `let`
+ * query over a property one resource lacks stays unresolved, and a `when %x not empty` guard on it then SKIPs the
+ * whole rule (an alarm without AlarmActions turned tap_alarm_topic_cloudwatch_access off in the mutation suite).
+ */
+export function robustnessCases(ruleFile: string, testFile: string): GuardTestCase[] {
+  const types = [
+    ...new Set(fs.readFileSync(ruleFile, 'utf8').match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? []),
+  ];
+  const cases = (yaml.load(fs.readFileSync(testFile, 'utf8')) ?? []) as GuardTestCase[];
+  return cases
+    .filter((c) => Object.values(c.expectations.rules).includes('FAIL'))
+    .map((c) => ({
+      name: `${c.name}, beside resources with empty Properties`,
+      input: {
+        ...c.input,
+        Resources: {
+          ...c.input.Resources,
+          ...Object.fromEntries(
+            types.map((type, i) => [`UnrelatedEmpty${i}`, { Type: type, Properties: {} }]),
+          ),
+        },
+      },
+      expectations: c.expectations,
+    }));
+}
+
+/** Runs `cfn-guard test` for every rule of `dir` against its {@link robustnessCases}. */
+export function runGuardRobustnessTests(dir: string = POLICIES_DIR): GuardTestRun[] {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-robustness-'));
+  try {
+    return guardRuleFiles(dir).flatMap((file) => {
+      const rule = path.basename(file, '.guard');
+      const cases = robustnessCases(file, path.join(dir, 'tests', `${rule}_tests.yaml`));
+      if (cases.length === 0) return [];
+      const data = path.join(work, `${rule}_tests.json`);
+      fs.writeFileSync(data, JSON.stringify(cases));
+      const result = spawnSync(cfnGuardBinary(), ['test', '--rules-file', file, '--test-data', data], {
+        encoding: 'utf8',
+      });
+      return [
+        {
+          rule: `${rule} (robustness)`,
+          exitCode: result.status ?? 1,
+          output: `${result.stdout}${result.stderr}`,
+        },
+      ];
+    });
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** cfn-guard's JUnit report of `dir`, with the run-dependent `time` attributes removed. */
 export function guardTestsJunit(dir: string = POLICIES_DIR): string {
   const result = spawnSync(
@@ -82,7 +145,7 @@ export function runGuardTestSuite(dir: string = POLICIES_DIR): GuardSuiteResult 
   }
   const lines: string[] = [];
   let failed = 0;
-  for (const run of runGuardTests(dir)) {
+  for (const run of [...runGuardTests(dir), ...runGuardRobustnessTests(dir)]) {
     lines.push(`${run.exitCode === 0 ? 'PASS' : 'FAIL'} ${run.rule}`);
     if (run.exitCode !== 0) {
       failed++;

@@ -28,6 +28,8 @@ export interface ArchitecturePrice {
 export interface Pricing {
   readonly sourceUrl: string;
   readonly retrievedOn: string;
+  /** How the prices were obtained and when to re-verify them (carried into reports/plan.md). */
+  readonly retrievalNote: string;
   readonly region: string;
   readonly currency: string;
   readonly prices: { readonly ARM64: ArchitecturePrice; readonly X86_64: ArchitecturePrice };
@@ -154,6 +156,7 @@ export function parseAssumptions(raw: unknown, rawPricing: unknown): Assumptions
     pricing: {
       sourceUrl,
       retrievedOn: isoDate(p, rawPricing, 'retrievedOn'),
+      retrievalNote: text(p, rawPricing, 'retrievalNote'),
       region: text(p, rawPricing, 'region'),
       currency: text(p, rawPricing, 'currency'),
       prices: { ARM64: price(p, rawPricing, 'ARM64'), X86_64: price(p, rawPricing, 'X86_64') },

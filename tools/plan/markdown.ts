@@ -3,6 +3,18 @@ import type { Assumptions } from './assumptions';
 import { countAt } from './capacity';
 import { daySimulationAssumptionsMarkdown, daySimulationMarkdown } from './day-markdown';
 import { type PlanReport, type ProfilePlan, dayChartFile } from './plan';
+import { EXCLUDED_FROM_PLATFORM_COST } from './platform-cost';
+import { policyTags } from '../../aspects/required-tags';
+
+/** The tags the tagging Aspect puts on every resource: finance activates them as cost allocation tags. */
+export const COST_ALLOCATION_TAGS: readonly string[] = Object.keys(
+  policyTags({
+    costCenter: 'CC-0000',
+    project: 'TradingPlatform',
+    service: 'OrderBroker',
+    environment: 'any',
+  }),
+);
 
 /** `1234.5` → `1,234.50` (no locale: the output must not depend on the machine). */
 export function money(value: number): string {
@@ -77,16 +89,56 @@ function summary(report: PlanReport, p: ProfilePlan): string {
         `<= ${req.rollbackSeconds} s`,
         status(byId('PLAN-RB-1').status),
       ],
-      [`Old x86 cost, ${p.cost.currency} per trading day / month`, costCell('old'), '-', '-'],
+      ...equalWorkRows(p, byId),
       [
-        `New ARM64 cost, ${p.cost.currency} per trading day / month`,
+        `Old x86 Fargate, same task counts, ${p.cost.currency} per trading day / month`,
+        costCell('old'),
+        '-',
+        '-',
+      ],
+      [
+        `New ARM64 Fargate, same task counts, ${p.cost.currency} per trading day / month`,
         costCell('new-ARM64'),
         'below old',
         status(byId('PLAN-COST-1').status),
       ],
-      [`New X86_64 cost, ${p.cost.currency} per trading day / month`, costCell('new-X86_64'), '-', '-'],
+      [
+        `New X86_64 Fargate, same task counts, ${p.cost.currency} per trading day / month`,
+        costCell('new-X86_64'),
+        '-',
+        '-',
+      ],
+      ...(p.platformCost
+        ? [
+            [
+              `Whole platform, ${p.platformCost.currency} per month`,
+              `${money(p.platformCost.totalPerMonth)} (Fargate ${p.platformCost.fargateSharePercent}%)`,
+              'informational',
+              '-',
+            ],
+          ]
+        : []),
     ],
   );
+}
+
+/** The headline comparison: the running configuration against the old fleet doing the same work. */
+function equalWorkRows(
+  p: ProfilePlan,
+  byId: (id: string) => ProfilePlan['checks'][number],
+): Array<Array<string | number>> {
+  const ew = p.cost.equalWork;
+  const running = p.cost.configurations.find((c) => c.label.endsWith('(running)'));
+  const check = p.checks.find((c) => c.id === 'PLAN-COST-2');
+  if (!ew || !running || !check) return [];
+  return [
+    [
+      `Fargate at equal work, ${p.cost.currency} per month: running vs old fleet`,
+      `${money(running.perMonth)} vs ${money(ew.oldPerMonthAtEqualWork)} (${ew.runningVsOldPercent}%)`,
+      'below old',
+      status(byId('PLAN-COST-2').status),
+    ],
+  ];
 }
 
 function capacitySection(report: PlanReport, p: ProfilePlan): string {
@@ -247,6 +299,57 @@ function costSection(p: ProfilePlan, assumptions: Assumptions): string {
       ],
       rows,
     ),
+    ...(c.equalWork
+      ? [
+          '',
+          `**At equal work** (the headline): an old task used ${assumptions.oldConfiguration.averageCpuUnitsUsed} of its ${assumptions.oldConfiguration.cpuUnits} CPU units on average; a new task carries its CPU units x the target-tracking target (${Math.round(assumptions.oldConfiguration.averageCpuUnitsUsed / c.equalWork.newTasksPerOldTask)} units), so the same load needs ${c.equalWork.newTasksPerOldTask} new tasks per old task. The old fleet doing the work of these task counts costs ${money(c.equalWork.oldPerMonthAtEqualWork)} ${c.currency}/month; the running configuration is ${c.equalWork.runningVsOldPercent}% against it (PLAN-COST-2). The same-task-count column above flatters the new configuration.`,
+        ]
+      : []),
+    ...(p.platformCost
+      ? ['', platformSection(p)]
+      : [
+          '',
+          '### Whole-platform cost',
+          '',
+          `Not priced: \`data/plan-assumptions.json\` has no \`platformUsage.profiles.${p.profile}\`.`,
+        ]),
+  ].join('\n');
+}
+
+function platformSection(p: ProfilePlan): string {
+  const b = p.platformCost!;
+  const rows: Array<Array<string | number>> = [
+    [
+      'Fargate tasks (running configuration, scheduled minimum)',
+      'Cost table above',
+      '-',
+      money(b.fargatePerMonth),
+      'task definitions, scalable target',
+    ],
+    ...b.lines.map((l) => [
+      l.item,
+      l.quantity,
+      l.unitPrice,
+      money(l.perMonth),
+      l.resources.join(', ') || 'usage assumption',
+    ]),
+    ['**Total**', '', '', `**${money(b.totalPerMonth)}**`, ''],
+  ];
+  return [
+    '### Whole-platform cost',
+    '',
+    `Every resource the template creates that AWS bills by the hour, counted from the template, plus the traffic of the dated usage assumptions (\`data/plan-assumptions.json\`, platformUsage) at the dated prices of \`data/platform-pricing-us-east-2.json\`; a month of ${b.hoursPerMonth} h, ${b.currency}. Fargate is ${b.fargateSharePercent}% of the total; the rest (${money(b.platformPerMonth)}) does not depend on the task size, so the Fargate comparisons above are the whole difference between the old and the new task configuration on this platform.`,
+    '',
+    table(
+      ['Item', 'Quantity per month', `Unit price (${b.currency})`, 'Per month', 'Template resources'],
+      rows,
+    ),
+    '',
+    '**Not in this bill:**',
+    '',
+    ...EXCLUDED_FROM_PLATFORM_COST.map((e) => `- ${e}`),
+    '',
+    `**Finance:** activate ${COST_ALLOCATION_TAGS.map((t) => `\`${t}\``).join(', ')} as cost allocation tags (Billing and Cost Management console, Cost allocation tags) so Cost Explorer and the Cost and Usage Report can split this bill by them; the tagging Aspect puts all four on every taggable resource, but AWS ignores resource tags in billing until they are activated, and only from activation onwards.`,
   ].join('\n');
 }
 
@@ -258,7 +361,7 @@ function checksSection(p: ProfilePlan): string {
   return ['### Checks', '', table(['ID', 'Check', 'Result', 'Evidence'], rows), ...advisories].join('\n');
 }
 
-function assumptionsSection(assumptions: Assumptions): string {
+function assumptionsSection(assumptions: Assumptions, report: PlanReport): string {
   const rows = [
     ...assumptions.fargateColdStart.map((c) => [
       'Fargate cold start',
@@ -286,9 +389,28 @@ function assumptionsSection(assumptions: Assumptions): string {
   return [
     '## Assumptions (dated tables in the repository)',
     '',
-    `Reviewed ${assumptions.reviewedOn}: \`data/plan-assumptions.json\` and \`data/fargate-pricing-us-east-2.json\`. Everything else above is read from the synthesized template.`,
+    `Reviewed ${assumptions.reviewedOn}: \`data/plan-assumptions.json\`, \`data/fargate-pricing-us-east-2.json\` and \`${report.inputs.platformPricingFile}\`. Everything else above is read from the synthesized template.`,
     '',
     table(['Kind', 'What', 'Value', 'Source', 'Basis'], rows),
+    '',
+    `Platform prices (\`${report.inputs.platformPricingFile}\`, retrieved ${report.inputs.platformPricingRetrievedOn}); \`unconfirmed\` lines were found in no dated copy and must be verified first:`,
+    '',
+    table(
+      ['Price', `${assumptions.pricing.currency}`, 'Unit', 'Source', 'Confidence'],
+      report.inputs.platformPrices.map((l) => [l.key, l.price, l.unit, l.sourceUrl, l.confidence]),
+    ),
+    '',
+    `Log storage is billed compressed: ${report.inputs.logsCompressedFraction.value} of the ingested size (${report.inputs.logsCompressedFraction.basis}). The usage figures per profile and their reasons are in \`data/plan-assumptions.json\` (platformUsage).`,
+  ].join('\n');
+}
+
+/** The provenance of every price, as the data files state it: a reader must see it before any figure. */
+function pricingCaveat(report: PlanReport): string {
+  const i = report.inputs;
+  return [
+    `**Prices are not live.** Fargate (\`${i.pricingFile}\`, retrieved ${i.pricingRetrievedOn}): ${i.pricingNote}`,
+    '',
+    `Platform (\`${i.platformPricingFile}\`, retrieved ${i.platformPricingRetrievedOn}): ${i.platformPricingNote}`,
   ].join('\n');
 }
 
@@ -304,6 +426,8 @@ export function renderMarkdown(report: PlanReport, assumptions: Assumptions): st
     '<!-- Generated by `npm run plan` from the synthesized templates; do not edit. See docs/capacity-plan.md. -->',
     '',
     `Every figure below is computed from the CloudFormation template that \`createApp\` synthesizes for each profile, plus the dated assumptions at the end. Calendar: ${report.inputs.calendar.zone}, standard day ${report.inputs.calendar.standardDay}, DST switches of ${report.inputs.calendar.year}.`,
+    '',
+    pricingCaveat(report),
     '',
     `**Status: ${report.status === 'pass' ? 'all checks pass' : `${failing.length} failing check(s): ${failing.join(', ')}`}.**`,
     '',
@@ -332,6 +456,12 @@ export function renderMarkdown(report: PlanReport, assumptions: Assumptions): st
       checksSection(p),
     );
   }
-  lines.push('', assumptionsSection(assumptions), '', daySimulationAssumptionsMarkdown(assumptions), '');
+  lines.push(
+    '',
+    assumptionsSection(assumptions, report),
+    '',
+    daySimulationAssumptionsMarkdown(assumptions),
+    '',
+  );
   return lines.join('\n');
 }

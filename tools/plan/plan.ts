@@ -17,11 +17,20 @@ import { type PlanInputs, type ScheduledActionInput, type SourceRef, readPlanInp
 import { CALENDAR_FILE, type ExchangeCalendar, loadCalendar } from '../../lib/schedule/exchange-calendar';
 import { calendarPlanChecks, checkCalendarDays } from './calendar-check';
 import { type DaySimulationPlan, daySimulationAdvisories, simulateProfileDay } from './day-plan';
+import {
+  type PlatformCostPlan,
+  type PlatformPricing,
+  type PlatformUsage,
+  PLATFORM_PRICING_FILE,
+  loadPlatformAssumptions,
+  platformCost,
+  readPlatformResources,
+} from './platform-cost';
 import { type ReactionPlan, reactionPlan } from './reaction';
 import { type RollbackBudget, type ServeTime, rollbackBudget, serveTime } from './timing';
 
 /**
- * The numbers the refactor is judged by (shared/REQUEST.md): tasks scaled up by 09:25 ET before the 09:30
+ * The numbers the refactor is judged by (the request summarized in README.md): tasks scaled up by 09:25 ET before the 09:30
  * open (integration scenario 1) and by 15:55 before the 16:00 close, new tasks serving in under 30 s,
  * rollback within 5 minutes.
  */
@@ -77,12 +86,18 @@ export interface ProfilePlan {
     readonly days: PlannedDay[];
   };
   readonly serveTime: ServeTime;
-  /** Burst onset to new tasks serving, per scaling path (scripts/plan/reaction.ts). */
+  /** Burst onset to new tasks serving, per scaling path (tools/plan/reaction.ts). */
   readonly reaction?: ReactionPlan;
   readonly rollback: RollbackBudget;
   readonly cost: CostPlan;
   /** The day simulated at one-second resolution, old and new configuration (tools/plan/simulation.ts). */
   readonly daySimulation: DaySimulationPlan;
+  /**
+   * Every priced resource of the template plus the running Fargate configuration.
+   *
+   * @default - not priced: data/plan-assumptions.json has no platformUsage for this profile
+   */
+  readonly platformCost?: PlatformCostPlan;
   readonly checks: PlanCheck[];
   /** Findings that do not fail the plan but that a reviewer should see. */
   readonly advisories: string[];
@@ -98,6 +113,18 @@ export interface PlanReport {
     readonly pricingFile: string;
     readonly pricingSource: string;
     readonly pricingRetrievedOn: string;
+    readonly pricingNote: string;
+    readonly platformPricingFile: string;
+    readonly platformPricingRetrievedOn: string;
+    readonly platformPricingNote: string;
+    readonly platformPrices: Array<{
+      readonly key: string;
+      readonly price: number;
+      readonly unit: string;
+      readonly sourceUrl: string;
+      readonly confidence: string;
+    }>;
+    readonly logsCompressedFraction: PlatformUsage['logsCompressedFraction'];
     readonly calendar: Assumptions['calendar'];
   };
   readonly defaultProfile: string;
@@ -233,6 +260,7 @@ export function computeProfilePlan(
   profile: string,
   stackName: string,
   calendar: ExchangeCalendar = loadCalendar(),
+  platform: { pricing: PlatformPricing; usage: PlatformUsage } = loadPlatformAssumptions(),
 ): ProfilePlan {
   const inputs = readPlanInputs(template);
   const { zone, standardDay } = assumptions.calendar;
@@ -266,6 +294,21 @@ export function computeProfilePlan(
   const running = cost.configurations.find((c) => c.id === `new-${inputs.service.runningArchitecture}`)!;
   const old = cost.configurations.find((c) => c.id === 'old')!;
   const costLine = `${running.label}: ${running.perMonth} ${cost.currency}/month vs old ${old.perMonth} (${running.vsOldPercent}%)`;
+  const profileUsage = platform.usage.profiles[profile];
+  const platformBill = profileUsage
+    ? platformCost(
+        readPlatformResources(template),
+        platform.pricing,
+        platform.usage,
+        profileUsage,
+        assumptions.calendar.hoursPerMonth,
+        running.perMonth,
+      )
+    : undefined;
+  const ew = cost.equalWork;
+  const equalWorkLine = ew
+    ? `${running.label}: ${running.perMonth} ${cost.currency}/month vs the old fleet doing the same work ${ew.oldPerMonthAtEqualWork} (${ew.runningVsOldPercent}%; ${ew.newTasksPerOldTask} new tasks per old task at ${assumptions.oldConfiguration.averageCpuUnitsUsed} CPU units used per old task)`
+    : 'no CPU target-tracking policy: the work a new task carries is unknown';
 
   const calendarResult = checkCalendarDays(calendar, actions, {
     preOpenLevel: preOpen.level,
@@ -339,6 +382,12 @@ export function computeProfilePlan(
       running.vsOldPercent < 0 ? [] : [costLine],
       [costLine],
     ),
+    check(
+      'PLAN-COST-2',
+      `The running configuration costs less than the old fleet doing the same work (old tasks at their measured ${assumptions.oldConfiguration.averageCpuUnitsUsed} CPU units)`,
+      ew && ew.runningVsOldPercent < 0 ? [] : [equalWorkLine],
+      [equalWorkLine],
+    ),
   ];
 
   const advisories: string[] = [];
@@ -357,13 +406,6 @@ export function computeProfilePlan(
   if (!rb.hook) {
     advisories.push(
       `The validation hook path is not modeled: the template has no output ${'ValidationHookFunctionName'} naming an AWS::Lambda::Function.`,
-    );
-  }
-  if (cost.equalWork && cost.equalWork.newTasksPerOldTask > 1) {
-    advisories.push(
-      `At equal work the comparison is less flattering: an old task used ${assumptions.oldConfiguration.averageCpuUnitsUsed} CPU units on average, a new one carries ${running.cpuUnits} x ${inputs.cpuTargetPercent}% = ${
-        (running.cpuUnits * inputs.cpuTargetPercent!) / 100
-      }, so the same load needs ${cost.equalWork.newTasksPerOldTask} new tasks per old task; the running configuration is then ${cost.equalWork.runningVsOldPercent}% against the old fleet's ${cost.equalWork.oldPerMonthAtEqualWork.toFixed(2)} ${cost.currency}/month.`,
     );
   }
   const daySimulation = simulateProfileDay(
@@ -415,6 +457,7 @@ export function computeProfilePlan(
     ),
     rollback,
     cost,
+    platformCost: platformBill,
     daySimulation,
     checks,
     advisories,
@@ -426,6 +469,7 @@ export function buildReport(
   profiles: ProfilePlan[],
   assumptions: Assumptions,
   defaultProfile: string,
+  platform: { pricing: PlatformPricing; usage: PlatformUsage } = loadPlatformAssumptions(),
 ): PlanReport {
   return {
     schema: 'orderbroker-capacity-plan/1',
@@ -436,6 +480,23 @@ export function buildReport(
       pricingFile: PRICING_FILE,
       pricingSource: assumptions.pricing.sourceUrl,
       pricingRetrievedOn: assumptions.pricing.retrievedOn,
+      pricingNote: assumptions.pricing.retrievalNote,
+      platformPricingFile: PLATFORM_PRICING_FILE,
+      platformPricingRetrievedOn: platform.pricing.retrievedOn,
+      platformPricingNote: platform.pricing.retrievalNote,
+      platformPrices: [
+        ...Object.entries(platform.pricing.prices),
+        ...Object.entries(platform.pricing.auroraInstanceHour).map(
+          ([cls, l]) => [`auroraInstanceHour ${cls}`, l] as const,
+        ),
+      ].map(([key, l]) => ({
+        key,
+        price: l.price,
+        unit: l.unit,
+        sourceUrl: l.sourceUrl,
+        confidence: l.confidence,
+      })),
+      logsCompressedFraction: platform.usage.logsCompressedFraction,
       calendar: assumptions.calendar,
     },
     defaultProfile,

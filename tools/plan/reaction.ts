@@ -120,6 +120,6 @@ export function reactionMarkdown(r: ReactionPlan): string {
     '| --- | ---: | ---: | ---: | ---: | --- |',
     ...rows,
     '',
-    `Until the fastest path's tasks serve (${r.fastestSeconds} s), the ${r.warmFloor} tasks of the warm floor carry the burst alone: running at ${r.cpuTargetPercent}% CPU in steady state, they absorb up to ${r.absorbedMultiple}x the steady load (100% CPU, rising latency) before orders queue. Delays other than the template's alarm periods are dated assumptions (${REACTION_ASSUMPTIONS.reviewedOn}, scripts/plan/reaction.ts): ECS CPU metric ${REACTION_ASSUMPTIONS.ecsMetricDelaySeconds} s, EMF ${REACTION_ASSUMPTIONS.emfDelaySeconds} s, policy to placement ${REACTION_ASSUMPTIONS.policyToPlacementSeconds} s.`,
+    `Until the fastest path's tasks serve (${r.fastestSeconds} s), the ${r.warmFloor} tasks of the warm floor carry the burst alone: running at ${r.cpuTargetPercent}% CPU in steady state, they absorb up to ${r.absorbedMultiple}x the steady load (100% CPU, rising latency) before orders queue. Delays other than the template's alarm periods are dated assumptions (${REACTION_ASSUMPTIONS.reviewedOn}, tools/plan/reaction.ts): ECS CPU metric ${REACTION_ASSUMPTIONS.ecsMetricDelaySeconds} s, EMF ${REACTION_ASSUMPTIONS.emfDelaySeconds} s, policy to placement ${REACTION_ASSUMPTIONS.policyToPlacementSeconds} s.`,
   ].join('\n');
 }

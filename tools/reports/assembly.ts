@@ -78,6 +78,30 @@ export interface ProfileAssembly extends Omit<StackArtifact, 'templatePath'> {
   readonly validationReport: ValidationReport;
   /** The day the gate evaluated the register on (`compliance-gate.json`), null when the assembly has no record. */
   readonly gateToday: string | null;
+  /**
+   * The other stacks of the profile's assembly (the governance stack, `OrderBrokerGovernance-<profile>`): the gate
+   * validates them in the same run, so their findings are in the same validation report and are located in their
+   * own template. `creationStacks` above already holds their construct paths (paths start with the stack name).
+   */
+  readonly companions: readonly CompanionStack[];
+}
+
+/** A stack of the assembly beside the platform stack, as far as the reports locate findings in it. */
+export interface CompanionStack {
+  readonly stackName: string;
+  readonly templateFile: string;
+  readonly templateText: string;
+  readonly resources: Readonly<Record<string, TemplateResource>>;
+  readonly logicalIdByPath: ReadonlyMap<string, string>;
+}
+
+/** The stack (the platform's or a companion's) a construct path belongs to: its first segment is the stack name. */
+export function stackOfPath(
+  assembly: ProfileAssembly,
+  constructPath: string | undefined,
+): Pick<CompanionStack, 'stackName' | 'templateFile' | 'templateText' | 'resources' | 'logicalIdByPath'> {
+  const stackName = constructPath?.split('/')[0];
+  return assembly.companions.find((c) => c.stackName === stackName) ?? assembly;
 }
 
 /** cdk.out is missing, incomplete, or does not describe the current tree. */
@@ -187,27 +211,35 @@ export function readStackArtifacts(dir: string): StackArtifact[] {
 /** Reads one profile's assembly (call {@link assemblyProblems} first). */
 export function readAssembly(root: string, profile: string): ProfileAssembly {
   const dir = path.join(root, CDK_OUT, profile);
-  // The platform stack; the governance stack beside it (OrderBrokerGovernance-<profile>) is not in the reports yet.
-  const stacks = readStackArtifacts(dir).filter((s) => s.stackName === `OrderBroker-${profile}` || !s.stackName.startsWith('OrderBrokerGovernance-'));
+  const all = readStackArtifacts(dir);
+  // The platform stack; the governance stack beside it (OrderBrokerGovernance-<profile>) is a companion.
+  const stacks = all.filter((s) => !s.stackName.startsWith('OrderBrokerGovernance-'));
   if (stacks.length !== 1) {
     throw new ReportInputError([
-      `${CDK_OUT}/${profile} holds ${stacks.length} stacks; the reports expect exactly one (OrderBroker-${profile})`,
+      `${CDK_OUT}/${profile} holds ${stacks.length} platform stacks; the reports expect exactly one (OrderBroker-${profile})`,
     ]);
   }
-  const { stackName, templatePath, logicalIdByPath, pathByLogicalId, creationStacks } = stacks[0];
-  const templateText = fs.readFileSync(templatePath, 'utf8');
-  const template = JSON.parse(templateText) as { Resources?: Record<string, TemplateResource> };
+  const { stackName, templatePath, logicalIdByPath, pathByLogicalId } = stacks[0];
+  const readTemplate = (file: string) => {
+    const text = fs.readFileSync(file, 'utf8');
+    const parsed = JSON.parse(text) as { Resources?: Record<string, TemplateResource> };
+    return { templateFile: posix(path.relative(root, file)), templateText: text, resources: parsed.Resources ?? {} };
+  };
+  const platform = readTemplate(templatePath);
+  const companions = all
+    .filter((s) => s !== stacks[0])
+    .map((s): CompanionStack => ({ stackName: s.stackName, logicalIdByPath: s.logicalIdByPath, ...readTemplate(s.templatePath) }));
   return {
     profile,
     stackName,
     dir: `${CDK_OUT}/${profile}`,
-    templateFile: posix(path.relative(root, templatePath)),
+    ...platform,
     templateSha256: sha256File(templatePath),
-    templateText,
-    resources: template.Resources ?? {},
     logicalIdByPath,
     pathByLogicalId,
-    creationStacks,
+    // Construct paths start with their stack's name, so the stacks' creation stacks merge without collisions.
+    creationStacks: new Map(all.flatMap((s) => [...s.creationStacks])),
+    companions,
     validationReport: readJson<ValidationReport>(path.join(dir, 'validation-report.json')),
     gateToday: fs.existsSync(path.join(dir, 'compliance-gate.json'))
       ? (readJson<{ today?: string }>(path.join(dir, 'compliance-gate.json')).today ?? null)
@@ -219,7 +251,7 @@ export function readAssembly(root: string, profile: string): ProfileAssembly {
  * The 1-based line of a resource's key in the template, if found. CDK writes templates with one-space
  * indentation, so a resource is the line `  "<LogicalId>": {` after `"Resources": {`.
  */
-export function templateLine(assembly: ProfileAssembly, logicalId: string): number | undefined {
+export function templateLine(assembly: Pick<ProfileAssembly, 'templateText'>, logicalId: string): number | undefined {
   const lines = assembly.templateText.split('\n');
   const start = lines.indexOf(' "Resources": {');
   if (start < 0) return undefined;

@@ -4,7 +4,7 @@ import type { RegisterRow } from '../../lib/compliance/acknowledgements';
 import { LAYERS, type LayerId, layerOrder } from '../../lib/compliance/layers';
 
 export { layerOrder };
-import { type ProfileAssembly, ReportInputError, type ReportViolation, templateLine } from './assembly';
+import { type ProfileAssembly, ReportInputError, type ReportViolation, stackOfPath, templateLine } from './assembly';
 import { type ConstructSource, constructSource } from './locations';
 
 /** SARIF-style level of a finding. */
@@ -84,10 +84,11 @@ export function covers(at: string, constructPath: string | undefined): boolean {
 /** The logical ID of a construct path: the path itself, or the L2's default child (`Resource`, `Default`). */
 function logicalIdOf(assembly: ProfileAssembly, constructPath: string | undefined): string | undefined {
   if (!constructPath) return undefined;
+  const { logicalIdByPath } = stackOfPath(assembly, constructPath);
   return (
-    assembly.logicalIdByPath.get(constructPath) ??
-    assembly.logicalIdByPath.get(`${constructPath}/Resource`) ??
-    assembly.logicalIdByPath.get(`${constructPath}/Default`)
+    logicalIdByPath.get(constructPath) ??
+    logicalIdByPath.get(`${constructPath}/Resource`) ??
+    logicalIdByPath.get(`${constructPath}/Default`)
   );
 }
 
@@ -125,9 +126,10 @@ export function validationFindings(
         const constructPath =
           construct.constructPath ?? (cfnLogicalId ? assembly.pathByLogicalId.get(cfnLogicalId) : undefined);
         const logicalId = cfnLogicalId ?? logicalIdOf(assembly, constructPath);
+        const stack = stackOfPath(assembly, constructPath);
         findings.push({
           profile: assembly.profile,
-          stackName: assembly.stackName,
+          stackName: stack.stackName,
           layer: layer.id,
           rule,
           ruleId: baseRule(rule),
@@ -137,9 +139,9 @@ export function validationFindings(
           helpUri: violation.ruleMetadata?.DocumentationUrl,
           constructPath,
           logicalId,
-          resourceType: logicalId ? assembly.resources[logicalId]?.Type : undefined,
+          resourceType: logicalId ? stack.resources[logicalId]?.Type : undefined,
           source: constructPath ? constructSource(assembly, constructPath, root) : undefined,
-          template: { uri: assembly.templateFile, line: logicalId ? templateLine(assembly, logicalId) : undefined },
+          template: { uri: stack.templateFile, line: logicalId ? templateLine(stack, logicalId) : undefined },
           acknowledgement: suppressed ? acknowledgementOf(violation, constructPath, register, library) : undefined,
         });
       }

@@ -38,6 +38,7 @@ export const RULES_THAT_MUST_BE_BOUND: readonly RegExp[] = [
   /^alb_http_to_https_redirection_check$/,
   /-ELBv2ACMCertificateRequired$/,
   /^AwsSolutions-KDS3$/,
+  /^ecs_task_definition_nonroot_user_check$/,
 ];
 
 const NAG_PACK_PREFIX: Partial<Record<LayerId, string>> = {

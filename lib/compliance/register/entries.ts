@@ -522,6 +522,31 @@ export const REGISTER: readonly RegisterEntry[] = [
       expires: '2027-05-31',
       controls: ['NIST IA-5(7)'],
     },
+    {
+      layer: 'control-tower',
+      rule: 'ecs_task_definition_nonroot_user_check',
+      path,
+      accepts: [
+        {
+          kind: 'values',
+          property: 'ContainerDefinitions[*].Name',
+          values: ['orderbroker', 'tmp-permissions'],
+        },
+        { kind: 'values', property: 'ContainerDefinitions[*].User', values: ['0', '10001:10001'] },
+        {
+          kind: 'values',
+          property: 'ContainerDefinitions[*].EntryPoint[*]',
+          values: ['/tmp', '10001:10001', 'chown'],
+        },
+      ],
+      reason:
+        'Only the non-essential init container tmp-permissions runs as user 0, and only to run chown 10001:10001 /tmp on the task-scoped bind mount, which Fargate creates root:root 0755 (docs/image-contract.md). It has a read-only root filesystem, every default capability but CHOWN dropped, a 32 MiB limit, and exits before the app container (user 10001, dependsOn SUCCESS) starts.',
+      owner: OWNERS.platform,
+      approvedBy: 'security-engineering',
+      reference: 'ISSUE-10',
+      expires: '2027-05-31',
+      controls: ['CT.ECS.PR.3'],
+    },
   ]),
 
   // --- Deployment validation hook ------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { ALONE_MUTATION_NAMES, MUTATIONS, type MutationName } from '../../fixtures/mutations';
+import { MUTATIONS, type MutationName } from '../../fixtures/mutations';
 import { blocking, readReport, type ValidationReport } from '../../helpers/gate';
 import { REPO_ROOT } from '../../helpers/synth';
 
@@ -10,7 +10,6 @@ const CASES: MutationName[] = [
   'task-role-kinesis-wildcard',
   'listener-open-to-internet',
   'expired-exemption',
-  ...ALONE_MUTATION_NAMES,
 ];
 
 /** `npx cdk synth --app "<mutation app> <name>"`: the real CLI path, one violation per run. */

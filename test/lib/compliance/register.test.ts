@@ -193,6 +193,7 @@ describe('the register', () => {
       '/^alb_http_to_https_redirection_check$/',
       '/-ELBv2ACMCertificateRequired$/',
       '/^AwsSolutions-KDS3$/',
+      '/^ecs_task_definition_nonroot_user_check$/',
     ]);
     const bound = REGISTER.filter(mustBeBound);
     expect(bound.length).toBeGreaterThan(20);

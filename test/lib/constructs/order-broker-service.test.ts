@@ -10,10 +10,11 @@ function taskDefinitions(template: Template): Record<string, any> {
   return template.findResources('AWS::ECS::TaskDefinition');
 }
 
+/** The app container; besides it each task definition holds only the /tmp init container (task-definitions.test.ts). */
 function containerOf(taskDefinition: any): any {
-  const containers = taskDefinition.Properties.ContainerDefinitions;
-  expect(containers).toHaveLength(1);
-  return containers[0];
+  const containers: any[] = taskDefinition.Properties.ContainerDefinitions;
+  expect(containers.map((c) => c.Name)).toEqual(['orderbroker', 'tmp-permissions']);
+  return containers.find((c) => c.Name === 'orderbroker');
 }
 
 describe('cluster', () => {

@@ -10,7 +10,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ValidationHook, type ValidationHookProps } from '../../../lib/constructs/validation-hook';
+import {
+  VALIDATION_DEFAULTS,
+  ValidationHook,
+  type ValidationHookProps,
+  validationWorstCaseMs,
+} from '../../../lib/constructs/validation-hook';
 import { synthTemplate } from '../../helpers/synth';
 
 // One synth of the real stack for the whole file.
@@ -199,8 +204,9 @@ describe('ValidationHook in the platform stack', () => {
           },
           HEALTH_PATH: '/actuator/health/readiness',
           ORDER_PATH: '/orders',
-          SYNTHETIC_ORDERS: '50',
-          CONCURRENCY: '5',
+          SYNTHETIC_ORDERS: '200',
+          WARMUP_ORDERS: '20',
+          CONCURRENCY: '10',
           REQUEST_TIMEOUT_MS: '2000',
           MAX_P99_LATENCY_MS: '250',
           MIN_SUCCESS_PERCENT: '100',
@@ -374,12 +380,38 @@ describe('ValidationHook props are checked at construction', () => {
 
   test('rejects a timeout shorter than the worst case of the validation', () => {
     expect(fixture({ timeout: Duration.seconds(30) })).toThrow(
-      'ValidationHook: timeout = 30 s: the worst case of the validation is 32 s ((1 + ceil(orders / concurrency)) x requestTimeout + 10 s report margin); raise timeout (at most 900 s) or concurrency, or lower orders or requestTimeout',
+      'ValidationHook: timeout = 30 s: the worst case of the validation is 56 s ((1 + ceil(warmupOrders / concurrency) + ceil(orders / concurrency)) x requestTimeout + 10 s report margin); raise timeout (at most 900 s) or concurrency, or lower orders, warmupOrders or requestTimeout',
     );
   });
 
-  test('accepts a timeout equal to the worst case', () => {
-    expect(fixture({ timeout: Duration.seconds(32) })).not.toThrow();
+  test('accepts a timeout equal to the worst case; the defaults fit the 60 s default timeout the plan reads', () => {
+    // (1 probe + ceil(20 / 10) warm-up + ceil(200 / 10) judged rounds) x 2 s + 10 s margin = 56 s.
+    expect(
+      validationWorstCaseMs({ orders: 200, warmupOrders: 20, concurrency: 10, requestTimeoutMs: 2000 }),
+    ).toBe(56000);
+    expect(fixture({ timeout: Duration.seconds(56) })).not.toThrow();
+    expect(fixture({ timeout: Duration.seconds(55) })).toThrow('the worst case of the validation is 56 s');
+    expect(VALIDATION_DEFAULTS.timeoutSeconds * 1000).toBeGreaterThanOrEqual(
+      validationWorstCaseMs({
+        orders: VALIDATION_DEFAULTS.orders,
+        warmupOrders: VALIDATION_DEFAULTS.warmupOrders,
+        concurrency: VALIDATION_DEFAULTS.concurrency,
+        requestTimeoutMs: VALIDATION_DEFAULTS.requestTimeoutMs,
+      }),
+    );
+  });
+
+  test('refuses 100 or fewer judged orders: the nearest-rank p99 would be the slowest one', () => {
+    expect(fixture({ thresholds: { orders: 100 } })).toThrow(
+      'ValidationHook: thresholds.orders = 100: expected an integer from 101 to 1000 (with 100 or fewer, the nearest-rank p99 is the slowest single order)',
+    );
+    expect(fixture({ thresholds: { orders: 101 } })).not.toThrow();
+  });
+
+  test('refuses a warm-up outside 0..200', () => {
+    expect(fixture({ thresholds: { warmupOrders: -1 } })).toThrow(
+      'ValidationHook: thresholds.warmupOrders = -1: expected an integer from 0 to 200',
+    );
   });
 
   test('rejects a p99 threshold at or above the request timeout', () => {

@@ -113,9 +113,10 @@ describe('revisionWithImage', () => {
 
   test('changes only the image and keeps the tags', () => {
     const input = revisionWithImage(base, tags, 'orderbroker', `${IMAGE_REPO}:2026.11.4`);
-    expect(input.containerDefinitions).toEqual([
-      { ...base.containerDefinitions![0], image: `${IMAGE_REPO}:2026.11.4` },
-    ]);
+    // The /tmp init container runs the app image too: it moves with it (test/tools/deploy/task-definition.test.ts).
+    expect(input.containerDefinitions).toEqual(
+      base.containerDefinitions!.map((c) => ({ ...c, image: `${IMAGE_REPO}:2026.11.4` })),
+    );
     expect(input).toMatchObject({
       family: 'orderbroker-dev-arm64',
       cpu: '2048',
@@ -161,7 +162,7 @@ describe('revisionWithImage', () => {
 
   test('names the containers when the container is missing', () => {
     expect(() => revisionWithImage(base, [], 'sidecar', 'x')).toThrow(
-      `task definition ${OUTPUTS.Arm64TaskDefinitionArn} has no container named sidecar (containers: orderbroker)`,
+      `task definition ${OUTPUTS.Arm64TaskDefinitionArn} has no container named sidecar (containers: orderbroker, tmp-permissions)`,
     );
     expect(() => containerImage(base, 'sidecar')).toThrow('has no image for container sidecar');
   });

@@ -82,7 +82,18 @@ describe('startDeployment', () => {
     const started = await startDeployment(clients, OUTPUTS, { image: '2026.11.4' }, progress);
     const registered = mocks.ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
     expect(registered.family).toBe('orderbroker-dev-arm64');
-    expect(registered.containerDefinitions?.[0].image).toBe(`${IMAGE_REPO}:2026.11.4`);
+    expect(registered.containerDefinitions?.find((c) => c.name === 'orderbroker')?.image).toBe(
+      `${IMAGE_REPO}:2026.11.4`,
+    );
+    // The copy keeps the /tmp init container (on the new image too) and the app's dependency on it.
+    expect(registered.containerDefinitions?.map((c) => [c.name, c.image, c.essential, c.user])).toEqual([
+      ['orderbroker', `${IMAGE_REPO}:2026.11.4`, true, '10001:10001'],
+      ['tmp-permissions', `${IMAGE_REPO}:2026.11.4`, false, '0'],
+    ]);
+    expect(registered.containerDefinitions?.[0].dependsOn).toEqual([
+      { containerName: 'tmp-permissions', condition: 'SUCCESS' },
+    ]);
+    expect(registered.volumes).toEqual([{ name: 'tmp' }]);
     expect(registered.tags).toEqual([
       { key: 'CostCenter', value: 'CC-4100' },
       { key: 'Project', value: 'TradingPlatform' },

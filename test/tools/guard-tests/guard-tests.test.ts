@@ -7,6 +7,7 @@ import { guardRuleFiles, parameterizedRuleFiles, POLICIES_DIR } from '../../../l
 import {
   listGuardRules,
   missingGuardTests,
+  runGuardRobustnessTests,
   runGuardTests,
   runGuardTestSuite,
 } from '../../../tools/guard-tests/guard-tests';
@@ -83,6 +84,38 @@ describe('project Guard rules (policies/)', () => {
     },
   );
 
+  test('every FAIL case still fails beside resources of the types the rule reads with empty Properties', () => {
+    const robustness = runGuardRobustnessTests();
+    expect(robustness.length).toBeGreaterThan(15);
+    expect(robustness.filter((r) => r.exitCode !== 0).map((r) => `${r.rule}: ${r.output}`)).toEqual([]);
+  });
+
+  test('the robustness check catches a rule that one alarm without actions switches off (the old topic rule)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
+    fs.mkdirSync(path.join(dir, 'tests'));
+    const rule = 'tap_alarm_topic_cloudwatch_access';
+    const old = fs
+      .readFileSync(path.join(POLICIES_DIR, `${rule}.guard`), 'utf8')
+      .replace(
+        /let tap_alarm_topics = Resources\.\*\[[^\]]*\]/,
+        "let tap_alarm_topics = Resources.*[ Type == 'AWS::CloudWatch::Alarm' ]",
+      );
+    expect(old).toContain(
+      "let tap_alarm_topics = Resources.*[ Type == 'AWS::CloudWatch::Alarm' ].Properties",
+    );
+    fs.writeFileSync(path.join(dir, `${rule}.guard`), old);
+    const tests = fs.readFileSync(path.join(POLICIES_DIR, 'tests', `${rule}_tests.yaml`), 'utf8');
+    // Without the fixture that has an action-less alarm, the rule's own tests cannot tell.
+    fs.writeFileSync(
+      path.join(dir, 'tests', `${rule}_tests.yaml`),
+      tests.replace(/- name: FAIL when the uncovered topic is notified beside[\s\S]*?(?=- name: PASS)/, ''),
+    );
+    expect(runGuardTests(dir)[0].exitCode).toBe(0);
+    const [robust] = runGuardRobustnessTests(dir);
+    expect(robust.exitCode).not.toBe(0);
+    expect(robust.output).toContain('Expected = FAIL, Evaluated = [SKIP]');
+  });
+
   test('cfn-guard test exits non-zero when an expectation does not hold (the runner can fail)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
     fs.mkdirSync(path.join(dir, 'tests'));
@@ -114,7 +147,11 @@ describe('project Guard rules (policies/)', () => {
     fs.writeFileSync(path.join(dir, 'tests', 'tap_alarm_actions_tests.yaml'), tests);
     const passing = runGuardTestSuite(dir);
     expect(passing.exitCode).toBe(0);
-    expect(passing.lines).toEqual(['PASS tap_alarm_actions', 'All Guard rule test files passed.']);
+    expect(passing.lines).toEqual([
+      'PASS tap_alarm_actions',
+      'PASS tap_alarm_actions (robustness)',
+      'All Guard rule test files passed.',
+    ]);
     const wrong = tests.replace('tap_alarm_actions: PASS', 'tap_alarm_actions: FAIL');
     fs.writeFileSync(path.join(dir, 'tests', 'tap_alarm_actions_tests.yaml'), wrong);
     const failing = runGuardTestSuite(dir);

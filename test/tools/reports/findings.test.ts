@@ -30,6 +30,58 @@ describe('reading findings from a validation report', () => {
     expect(covers('S/Service', undefined)).toBe(false);
   });
 
+  test("a finding on the governance stack is located in that stack's template, with its logical ID and type", () => {
+    const platformTemplate = '{\n "Resources": {\n  "Queue": {\n   "Type": "AWS::SQS::Queue"\n  }\n }\n}';
+    const governanceTemplate = '{\n "Resources": {\n  "Other": {},\n  "Reports65402A0A": {\n   "Type": "AWS::S3::Bucket"\n  }\n }\n}';
+    const assembly = {
+      profile: 'dev',
+      stackName: 'OrderBroker-dev',
+      dir: 'cdk.out/dev',
+      templateFile: 'cdk.out/dev/OrderBroker-dev.template.json',
+      templateText: platformTemplate,
+      resources: { Queue: { Type: 'AWS::SQS::Queue' } },
+      logicalIdByPath: new Map([['OrderBroker-dev/Queue/Resource', 'Queue']]),
+      pathByLogicalId: new Map([['Queue', 'OrderBroker-dev/Queue/Resource']]),
+      creationStacks: new Map(),
+      companions: [
+        {
+          stackName: 'OrderBrokerGovernance-dev',
+          templateFile: 'cdk.out/dev/OrderBrokerGovernance-dev.template.json',
+          templateText: governanceTemplate,
+          resources: { Reports65402A0A: { Type: 'AWS::S3::Bucket' } },
+          logicalIdByPath: new Map([['OrderBrokerGovernance-dev/Reports/Resource', 'Reports65402A0A']]),
+        },
+      ],
+      validationReport: {
+        pluginReports: [
+          {
+            pluginName: 'AwsSolutions',
+            conclusion: 'failure',
+            violations: [
+              {
+                ruleName: 'AwsSolutions-S1',
+                description: 'no access logs',
+                violatingConstructs: [{ constructPath: 'OrderBrokerGovernance-dev/Reports/Resource' }],
+              },
+            ],
+          },
+        ],
+      },
+    } as unknown as ProfileAssembly;
+    const [finding] = validationFindings(assembly, [], [], '/repo');
+    expect({
+      stack: finding.stackName,
+      logicalId: finding.logicalId,
+      type: finding.resourceType,
+      template: finding.template,
+    }).toEqual({
+      stack: 'OrderBrokerGovernance-dev',
+      logicalId: 'Reports65402A0A',
+      type: 'AWS::S3::Bucket',
+      template: { uri: 'cdk.out/dev/OrderBrokerGovernance-dev.template.json', line: 4 },
+    });
+  });
+
   test('a plugin that is not a layer of the gate is refused by name', () => {
     const assembly = {
       dir: 'cdk.out/dev',

@@ -160,8 +160,13 @@ describe('bad-version-rollback', () => {
     givenServiceAfter(OUTPUTS.Arm64TaskDefinitionArn);
     await run();
     const registered = mocks.ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
-    expect(registered.containerDefinitions?.[0].image).toBe(`${IMAGE_REPO}:health-fail`);
-    expect(registered.containerDefinitions?.[0].environment).toEqual([
+    const app = registered.containerDefinitions?.find((c) => c.name === 'orderbroker');
+    expect(app?.image).toBe(`${IMAGE_REPO}:health-fail`);
+    // The marker goes to the app container only; the /tmp init container keeps no environment of its own.
+    expect(
+      registered.containerDefinitions?.find((c) => c.name === 'tmp-permissions')?.environment,
+    ).toBeUndefined();
+    expect(app?.environment).toEqual([
       { name: 'ORDERBROKER_ARCHITECTURE', value: 'ARM64' },
       { name: 'ORDERBROKER_SCENARIO', value: 'bad-version-rollback' },
     ]);
