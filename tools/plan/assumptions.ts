@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DateTime, IANAZone } from 'luxon';
 import { REPO_ROOT } from '../shared/repo';
+import { type DaySimulationAssumptions, parseDaySimulation } from './day-assumptions';
 
 /** The dated price table (repository-relative). */
 export const PRICING_FILE = 'data/fargate-pricing-us-east-2.json';
@@ -54,6 +55,8 @@ export interface Assumptions {
     readonly memoryBasis: string;
   };
   readonly pricing: Pricing;
+  /** Inputs of the day simulation (tools/plan/simulation.ts). */
+  readonly daySimulation: DaySimulationAssumptions;
 }
 
 /** Raised for a malformed data file: names the file, the key, the value and what is allowed. */
@@ -158,6 +161,7 @@ export function parseAssumptions(raw: unknown, rawPricing: unknown): Assumptions
       currency: text(p, rawPricing, 'currency'),
       prices: { ARM64: price(p, rawPricing, 'ARM64'), X86_64: price(p, rawPricing, 'X86_64') },
     },
+    daySimulation: parseDaySimulation(a, raw),
   };
 }
 

@@ -1,7 +1,8 @@
 import { reactionMarkdown } from './reaction';
 import type { Assumptions } from './assumptions';
 import { countAt } from './capacity';
-import type { PlanReport, ProfilePlan } from './plan';
+import { daySimulationAssumptionsMarkdown, daySimulationMarkdown } from './day-markdown';
+import { type PlanReport, type ProfilePlan, dayChartFile } from './plan';
 import { EXCLUDED_FROM_PLATFORM_COST } from './platform-cost';
 import { policyTags } from '../../aspects/required-tags';
 
@@ -450,9 +451,17 @@ export function renderMarkdown(report: PlanReport, assumptions: Assumptions): st
       '',
       costSection(p, assumptions),
       '',
+      daySimulationMarkdown(p.daySimulation, dayChartFile(p.profile)),
+      '',
       checksSection(p),
     );
   }
-  lines.push('', assumptionsSection(assumptions, report), '');
+  lines.push(
+    '',
+    assumptionsSection(assumptions, report),
+    '',
+    daySimulationAssumptionsMarkdown(assumptions),
+    '',
+  );
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import { type CostPlan, costPlan } from './cost';
 import { type PlanInputs, type ScheduledActionInput, type SourceRef, readPlanInputs } from './inputs';
 import { CALENDAR_FILE, type ExchangeCalendar, loadCalendar } from '../../lib/schedule/exchange-calendar';
 import { calendarPlanChecks, checkCalendarDays } from './calendar-check';
+import { type DaySimulationPlan, daySimulationAdvisories, simulateProfileDay } from './day-plan';
 import {
   type PlatformCostPlan,
   type PlatformPricing,
@@ -45,6 +46,11 @@ export const REQUIREMENTS = {
 
 /** The only files `npm run plan` writes (into reports/). */
 export const PLAN_FILES = ['plan.md', 'plan.json', 'capacity.svg'] as const;
+
+/** The day-simulation chart of a profile (reports/day-<profile>.svg), written beside {@link PLAN_FILES}. */
+export function dayChartFile(profile: string): string {
+  return `day-${profile}.svg`;
+}
 
 /** Names of the scheduled actions that carry the spike levels (ScheduledActionName, not logical IDs). */
 const PRE_OPEN_ACTION = /pre-?open/i;
@@ -84,6 +90,8 @@ export interface ProfilePlan {
   readonly reaction?: ReactionPlan;
   readonly rollback: RollbackBudget;
   readonly cost: CostPlan;
+  /** The day simulated at one-second resolution, old and new configuration (tools/plan/simulation.ts). */
+  readonly daySimulation: DaySimulationPlan;
   /**
    * Every priced resource of the template plus the running Fargate configuration.
    *
@@ -400,6 +408,14 @@ export function computeProfilePlan(
       `The validation hook path is not modeled: the template has no output ${'ValidationHookFunctionName'} naming an AWS::Lambda::Function.`,
     );
   }
+  const daySimulation = simulateProfileDay(
+    template,
+    inputs,
+    assumptions,
+    Math.max(preOpen.level, preClose.level),
+    serve.cold.totalSeconds,
+  );
+  advisories.push(...daySimulationAdvisories(daySimulation));
   const unzoned = actions.filter((a) => !a.timezoneDeclared);
   if (unzoned.length > 0) {
     advisories.push(
@@ -442,6 +458,7 @@ export function computeProfilePlan(
     rollback,
     cost,
     platformCost: platformBill,
+    daySimulation,
     checks,
     advisories,
   };

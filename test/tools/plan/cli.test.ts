@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PLAN_FILES } from '../../../tools/plan/plan';
+import { PLAN_FILES, dayChartFile } from '../../../tools/plan/plan';
 import { runScript } from '../../helpers/gate';
 import { REPO_ROOT } from '../../helpers/synth';
 
@@ -23,15 +23,24 @@ describe('npm run plan', () => {
     for (const r of runs) {
       expect(r.stderr).not.toContain('plan: FAIL');
       expect(r.stdout).toContain('plan: all checks pass (dev, prod)');
+      for (const profile of ['dev', 'prod']) {
+        expect(r.stdout).toMatch(
+          new RegExp(
+            `plan: day simulation ${profile} \\d{4}-\\d{2}-\\d{2}, old / new \\(ratio\\): minutes short \\d+ / \\d+`,
+          ),
+        );
+      }
       expect(r.code).toBe(0);
     }
   });
 
-  test('writes exactly plan.md, plan.json and capacity.svg', () => {
-    expect(fs.readdirSync(first).sort()).toEqual([...PLAN_FILES].sort());
+  const written = [...PLAN_FILES, dayChartFile('dev'), dayChartFile('prod')];
+
+  test('writes exactly plan.md, plan.json, capacity.svg and one day chart per profile', () => {
+    expect(fs.readdirSync(first).sort()).toEqual([...written].sort());
   });
 
-  test.each([...PLAN_FILES])('%s is byte-identical on two runs', (file) => {
+  test.each(written)('%s is byte-identical on two runs', (file) => {
     const a = fs.readFileSync(path.join(first, file));
     const b = fs.readFileSync(path.join(second, file));
     expect(a.length).toBeGreaterThan(0);
@@ -39,7 +48,7 @@ describe('npm run plan', () => {
   });
 
   test('the reports carry no absolute path and no timestamp', () => {
-    for (const file of PLAN_FILES) {
+    for (const file of written) {
       // Dates the template itself holds (one-off at(...) schedules, StartTime/EndTime of dated segments) are
       // inputs, not generation timestamps.
       const text = fs
@@ -71,6 +80,30 @@ describe('npm run plan', () => {
     ]) {
       expect(svg).toContain(label);
     }
+  });
+
+  test('each day chart shows demand, serving capacity and the floor of both configurations', () => {
+    for (const profile of ['dev', 'prod']) {
+      const svg = fs.readFileSync(path.join(first, dayChartFile(profile)), 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      for (const label of [
+        'Demand',
+        'Old: serving capacity',
+        'Old: floor',
+        'New: serving capacity',
+        'New: floor',
+        `OrderBroker ${profile}: simulated day`,
+      ]) {
+        expect(svg).toContain(label);
+      }
+    }
+  });
+
+  test('plan.md has the day simulation of each profile with its chart', () => {
+    const md = fs.readFileSync(path.join(first, 'plan.md'), 'utf8');
+    expect(md.match(/### Day simulation, old and new configuration \(model\)/g)).toHaveLength(2);
+    for (const profile of ['dev', 'prod']) expect(md).toContain(`](${dayChartFile(profile)})`);
+    expect(md).toContain('## Day simulation assumptions');
   });
 
   test('an unknown profile is refused with the value and what is allowed', () => {

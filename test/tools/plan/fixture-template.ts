@@ -93,11 +93,27 @@ export function fixtureTemplate(): CfnTemplate & { Resources: Loose; Outputs: Lo
       },
       Step: {
         Type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
-        Properties: { PolicyType: 'StepScaling', ScalingTargetId: { Ref: 'Target' } },
+        Properties: {
+          PolicyType: 'StepScaling',
+          ScalingTargetId: { Ref: 'Target' },
+          StepScalingPolicyConfiguration: {
+            AdjustmentType: 'ChangeInCapacity',
+            Cooldown: 60,
+            StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 2 }],
+          },
+        },
       },
       StepAlarm: {
         Type: 'AWS::CloudWatch::Alarm',
-        Properties: { Period: 60, EvaluationPeriods: 1, AlarmActions: [{ Ref: 'Step' }] },
+        Properties: {
+          Namespace: 'AWS/ECS',
+          MetricName: 'CPUUtilization',
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Threshold: 75,
+          Period: 60,
+          EvaluationPeriods: 1,
+          AlarmActions: [{ Ref: 'Step' }],
+        },
       },
       TgA: tg,
       TgB: structuredClone(tg),
