@@ -1,5 +1,5 @@
+import type { CfnTemplate } from '../../lib/cfn-template';
 import {
-  type CfnTemplate,
   type FoundResource,
   PlanInputError,
   dereference,
