@@ -1,3 +1,4 @@
+import type { Architecture } from '../../lib/config/types';
 import type { CfnTemplate } from '../../lib/cfn-template';
 import {
   type FoundResource,
@@ -43,7 +44,7 @@ export interface ScheduledActionInput extends ScheduledActionLike {
 export interface TaskDefinitionInput {
   readonly source: SourceRef;
   readonly family?: string;
-  readonly architecture: 'ARM64' | 'X86_64';
+  readonly architecture: Architecture;
   readonly cpuUnits: number;
   readonly memoryMiB: number;
 }
@@ -92,7 +93,7 @@ export interface PlanInputs {
     readonly strategyBase: number;
     readonly capacityProviders: string[];
     /** The architecture of the task definition the service runs. */
-    readonly runningArchitecture: 'ARM64' | 'X86_64';
+    readonly runningArchitecture: Architecture;
   };
   readonly taskDefinitions: TaskDefinitionInput[];
   readonly scalableTarget: {
