@@ -11,10 +11,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ValidationHook, type ValidationHookProps } from '../../../lib/constructs/validation-hook';
-import { synthTemplate } from '../../helpers/synth';
+import { BUNDLE_ALL, synthTemplate } from '../../helpers/synth';
 
 // One synth of the real stack for the whole file.
-const template: Template & { tapApp: ReturnType<typeof synthTemplate>['tapApp'] } = synthTemplate();
+// The bundle is under test here (see 'the bundle is built locally'): bundle as cdk synth does.
+const template: Template & { tapApp: ReturnType<typeof synthTemplate>['tapApp'] } = synthTemplate(BUNDLE_ALL);
 const { stack } = template.tapApp;
 const hook = stack.platform.validationHook;
 /** Logical ID of an L2's default child (or of an L1). */
