@@ -25,7 +25,6 @@ export const ROLLBACK_ALARM = {
   /** p99 target response time of a target group (s): the KPI of the service (250 ms). */
   p99LatencySeconds: 0.25,
 } as const;
-
 /** CodeDeploy accepts at most this many alarms per deployment group. */
 export const MAX_DEPLOYMENT_GROUP_ALARMS = 10;
 

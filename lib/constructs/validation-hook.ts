@@ -27,7 +27,6 @@ export const VALIDATION_HOOK_ENTRY = path.join(
 export interface ValidationThresholds {
   /**
    * Synthetic orders sent through the test listener.
-   *
    * @default 50
    */
   readonly orders?: number;

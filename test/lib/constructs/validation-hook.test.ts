@@ -11,7 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ValidationHook, type ValidationHookProps } from '../../../lib/constructs/validation-hook';
-import { BUNDLE_ALL, synthTemplate } from '../../helpers/synth';
+import { BUNDLE_ALL, SKIP_BUNDLING, synthTemplate } from '../../helpers/synth';
 
 // One synth of the real stack for the whole file.
 // The bundle is under test here (see 'the bundle is built locally'): bundle as cdk synth does.
@@ -342,7 +342,8 @@ describe('ValidationHook in the platform stack', () => {
 describe('ValidationHook props are checked at construction', () => {
   function fixture(overrides: Partial<ValidationHookProps>): () => ValidationHook {
     return () => {
-      const stack = new Stack(new App(), 'Fixture', {
+      // The props are under test, not the bundle: no esbuild run per fixture.
+      const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Fixture', {
         env: { account: '111111111111', region: 'us-east-2' },
       });
       const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
