@@ -6,7 +6,8 @@ import { createApp, type CreateAppOptions, type TapApp } from '../../lib/app';
 import { cdkJsonContext, REPO_ROOT, SKIP_BUNDLING } from './synth';
 
 /** A gated synthesis of the whole app runs every layer's plugins: up to a few minutes on a loaded machine. */
-jest.setTimeout(240_000);
+// Fixture apps (test/fixtures/) import these helpers outside Jest, under tsx.
+if (typeof jest !== 'undefined') jest.setTimeout(240_000);
 
 /** A violation in `cdk.out/validation-report.json`. */
 export interface ReportViolation {

@@ -15,7 +15,8 @@ export { cdkJsonContext, REPO_ROOT };
  * helpers (or the gate helpers built on them) allows a minute per test. Files that do not synthesize keep Jest's
  * 5 s default (jest.config.js).
  */
-jest.setTimeout(60_000);
+// Fixture apps (test/fixtures/) import these helpers outside Jest, under tsx.
+if (typeof jest !== 'undefined') jest.setTimeout(60_000);
 
 /**
  * CDK context that skips asset bundling for every stack (`aws:cdk:bundling-stacks` = `[]`, what the CLI's
