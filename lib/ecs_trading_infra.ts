@@ -11,16 +11,16 @@ import { Construct } from 'constructs';
 import type { Architecture, TapConfig } from './config/types';
 import { OrderBrokerBlueGreen } from './constructs/blue-green';
 import { DbBootstrap } from './constructs/db-bootstrap';
-import { OrderBrokerLoadBalancing } from './constructs/load-balancing';
+import { OrderBrokerLoadBalancing, TEST_LISTENER_PORT } from './constructs/load-balancing';
 import { APP_METRICS, OrderBrokerObservability } from './constructs/observability';
 import { OrderBrokerService } from './constructs/order-broker-service';
 import { OrderBrokerScaling } from './constructs/scaling';
 import type { ExchangeCalendar } from './schedule/exchange-calendar';
 import { CONTAINER_NAME, METRICS_NAMESPACE, OrderBrokerTaskDefinitions } from './constructs/task-definitions';
 import { OrderBrokerTaskRole } from './constructs/task-role';
-import { TEST_LISTENER_PORT } from './constructs/load-balancing';
 import { ValidationHook } from './constructs/validation-hook';
 import { S3_PREFIX_LIST_IDS } from './constructs/network';
+import { STACK_OUTPUT_KEYS, type StackOutputKey } from './stack-outputs';
 
 /** Properties of {@link EcsTradingInfra}. */
 export interface EcsTradingInfraProps {
@@ -297,10 +297,10 @@ export class EcsTradingInfra extends Construct {
     this.outputs(props);
   }
 
-  /** Stack outputs the deploy CLI and the scenario runners read. */
+  /** Stack outputs the deploy CLI and the scenario runners read (keys and order: lib/stack-outputs.ts). */
   private outputs(props: EcsTradingInfraProps): void {
     const lb = this.loadBalancing;
-    const values: Record<string, string> = {
+    const values: Record<StackOutputKey, string> = {
       LoadBalancerDns: lb.loadBalancer.loadBalancerDnsName,
       // Clients (and the scenario runners) use the certificate's name when there is one.
       ProductionUrl: props.serviceHostname
@@ -332,6 +332,6 @@ export class EcsTradingInfra extends Construct {
       PreOpenTasks: String(props.capacity.preOpenTasks),
       HealthCheckPath: props.service.healthCheckPath,
     };
-    for (const [key, value] of Object.entries(values)) new CfnOutput(this, key, { key, value });
+    for (const key of STACK_OUTPUT_KEYS) new CfnOutput(this, key, { key, value: values[key] });
   }
 }

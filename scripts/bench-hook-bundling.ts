@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createApp } from '../lib/app';
+import { median } from '../tools/bench/stats';
 import { cdkJsonContext } from '../tools/plan/synth';
 
 function synthOnce(skipBundling: boolean): number {
@@ -24,7 +25,6 @@ function synthOnce(skipBundling: boolean): number {
   return ms;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const runs = Number(process.argv[2] ?? 5);
 synthOnce(false); // warm-up: module loading and JIT are not bundling
 const withBundling: number[] = [];

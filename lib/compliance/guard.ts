@@ -7,6 +7,7 @@ import type {
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readTemplateResources } from '../cfn-template';
 import { CONTROL_TOWER_PLUGIN_NAME, TAP_GUARD_PLUGIN_NAME } from './layers';
 
 /** Directory of the project's Guard rules (`<rule>.guard`, tests in `tests/<rule>_tests.yaml`). */
@@ -109,10 +110,7 @@ export function controlTowerPlugin(disabledRules: readonly string[] = []): Contr
 export function resourceTypesOf(templatePaths: readonly string[]): Set<string> {
   const types = new Set<string>();
   for (const file of templatePaths) {
-    const template = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      Resources?: Record<string, { Type?: string }>;
-    };
-    for (const resource of Object.values(template.Resources ?? {}))
+    for (const resource of Object.values(readTemplateResources(file)))
       if (resource.Type) types.add(resource.Type);
   }
   return types;

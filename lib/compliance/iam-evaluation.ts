@@ -15,6 +15,7 @@ import {
   type MatrixPrincipal,
   type MatrixRequest,
 } from './access-matrix';
+import { readManifest, readTemplate, readTemplateResources } from '../cfn-template';
 import { type Json, STAND_IN_ACCOUNT, TemplateResolver, type TemplateResources } from './intrinsics';
 import { IAM_EVALUATION_PLUGIN_NAME } from './layers';
 
@@ -85,27 +86,19 @@ export interface ResolvedTemplate {
 
 /** Reads a template and the stack environment from its cloud assembly's manifest (pseudo parameters). */
 export function loadTemplate(templatePath: string): ResolvedTemplate {
-  const template = JSON.parse(fs.readFileSync(templatePath, 'utf8')) as {
-    Resources?: TemplateResources;
-    Parameters?: Record<string, { Default?: Json }>;
-  };
+  const template = readTemplate(templatePath);
   const file = path.basename(templatePath);
   let environment = 'aws://unknown-account/unknown-region';
   let stackName = file.replace(/\.template\.json$/, '');
-  const manifestPath = path.join(path.dirname(templatePath), 'manifest.json');
-  if (fs.existsSync(manifestPath)) {
-    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
-      artifacts?: Record<
-        string,
-        { type?: string; environment?: string; properties?: { templateFile?: string; stackName?: string } }
-      >;
-    };
+  const dir = path.dirname(templatePath);
+  if (fs.existsSync(path.join(dir, 'manifest.json'))) {
+    const manifest = readManifest(dir);
     const artifact = Object.values(manifest.artifacts ?? {}).find((a) => a.properties?.templateFile === file);
     environment = artifact?.environment ?? environment;
     stackName = artifact?.properties?.stackName ?? stackName;
   }
   const [account, region] = environment.replace('aws://', '').split('/');
-  const resources = template.Resources ?? {};
+  const resources = (template.Resources ?? {}) as TemplateResources;
   const resolver = new TemplateResolver(
     resources,
     {
@@ -495,14 +488,11 @@ export class IamEvaluationPlugin implements IPolicyValidationPlugin {
             ? 'Remove the statement that allows it (identity, resource or trust policy); if the service truly needs it, change lib/compliance/access-matrix.ts with a security review.'
             : 'Restore the permission in lib/constructs/task-role.ts (and the resource policy or trust policy that now blocks it).',
         severity: 'error',
-        violatingResources: [...new Set(ids)].filter((id) => id in loadedIds(templatePath)).map(resource),
+        violatingResources: [...new Set(ids)]
+          .filter((id) => id in readTemplateResources(templatePath))
+          .map(resource),
       });
     }
     return { success: violations.length === 0, violations };
   }
-}
-
-function loadedIds(templatePath: string): Record<string, unknown> {
-  return (JSON.parse(fs.readFileSync(templatePath, 'utf8')) as { Resources: Record<string, unknown> })
-    .Resources;
 }

@@ -1,6 +1,7 @@
 import { governanceStackName } from '../governance/governance-stack';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readTemplateResources } from '../cfn-template';
 import type { ProfileName } from '../config/types';
 import { LAYERS, layerByPluginName, type LayerId } from './layers';
 import {
@@ -117,14 +118,7 @@ function templateResources(
   stackName: string,
 ): Record<string, { Properties?: Record<string, unknown> }> {
   const file = path.join(outdir, `${stackName}.template.json`);
-  if (!fs.existsSync(file)) return {};
-  return (
-    (
-      JSON.parse(fs.readFileSync(file, 'utf8')) as {
-        Resources?: Record<string, { Properties?: Record<string, unknown> }>;
-      }
-    ).Resources ?? {}
-  );
+  return fs.existsSync(file) ? readTemplateResources(file) : {};
 }
 
 /** A ready-to-paste register entry for a blocking finding (placeholders in <> must be replaced: validation refuses them). */

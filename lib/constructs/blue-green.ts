@@ -4,6 +4,7 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { notifyOnAlarmAndOk } from './alarm-actions';
 
 /**
  * Rollback alarms evaluate one-minute periods and fire on two breaching datapoints: a bad green task set
@@ -24,7 +25,6 @@ export const ROLLBACK_ALARM = {
   /** p99 target response time of a target group (s): the KPI of the service (250 ms). */
   p99LatencySeconds: 0.25,
 } as const;
-
 /** CodeDeploy accepts at most this many alarms per deployment group. */
 export const MAX_DEPLOYMENT_GROUP_ALARMS = 10;
 
@@ -194,11 +194,7 @@ export class OrderBrokerBlueGreen extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       }),
     ];
-    for (const alarm of alarms) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
-    return alarms;
+    return alarms.map((alarm) => notifyOnAlarmAndOk(alarm, action));
   }
 
   /** ALB-generated 5xx: requests no target answered (crashing or refusing green tasks, timeouts). */
@@ -219,8 +215,6 @@ export class OrderBrokerBlueGreen extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-    return alarm;
+    return notifyOnAlarmAndOk(alarm, action);
   }
 }

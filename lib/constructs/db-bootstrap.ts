@@ -269,7 +269,7 @@ export class DbBootstrap extends Construct {
         `${dependent.node.path}: expected a construct with a CloudFormation resource as default child`,
       );
     }
-    resource.addDependency(this.resource.node.defaultChild as CfnResource);
+    resource.addResourceDependency(this.resource.node.defaultChild as CfnResource);
   }
 }
 

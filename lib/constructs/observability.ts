@@ -8,6 +8,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { notifyOnAlarmAndOk } from './alarm-actions';
 
 /** Metric names of the application's Embedded Metric Format contract (docs/metrics-contract.md). */
 export const APP_METRICS = {
@@ -250,8 +251,6 @@ export class OrderBrokerObservability extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       ...props,
     });
-    alarm.addAlarmAction(this.alarmAction);
-    alarm.addOkAction(this.alarmAction);
-    return alarm;
+    return notifyOnAlarmAndOk(alarm, this.alarmAction);
   }
 }

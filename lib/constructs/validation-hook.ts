@@ -10,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { notifyOnAlarmAndOk } from './alarm-actions';
 import { HOOK_ENV } from '../../lambda/validation-hook/settings';
 
 /** Entry of the hook's handler. */
@@ -377,9 +378,7 @@ export class ValidationHook extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       ...props,
     });
-    alarm.addAlarmAction(this.alarmAction);
-    alarm.addOkAction(this.alarmAction);
-    return alarm;
+    return notifyOnAlarmAndOk(alarm, this.alarmAction);
   }
 }
 

@@ -3,7 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createApp, type CreateAppOptions, type TapApp } from '../../lib/app';
-import { cdkJsonContext, REPO_ROOT } from './synth';
+import { cdkJsonContext, REPO_ROOT, SKIP_BUNDLING } from './synth';
+
+/** A gated synthesis of the whole app runs every layer's plugins: up to a few minutes on a loaded machine. */
+// Fixture apps (test/fixtures/) import these helpers outside Jest, under tsx.
+if (typeof jest !== 'undefined') jest.setTimeout(240_000);
 
 /** A violation in `cdk.out/validation-report.json`. */
 export interface ReportViolation {
@@ -40,10 +44,11 @@ export interface Finding {
 
 /**
  * The context `cdk synth` gives the app: cdk.json's feature flags plus the CLI's path metadata (the bundled
- * linter reports differently without it).
+ * linter reports differently without it). Assets are not bundled ({@link SKIP_BUNDLING}): the gate validates
+ * templates, whose only difference is the staged code's hash, and the bundles have their own tests.
  */
 export function cliContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...cdkJsonContext(), 'aws:cdk:enable-path-metadata': true, ...overrides };
+  return { ...cdkJsonContext(), 'aws:cdk:enable-path-metadata': true, ...SKIP_BUNDLING, ...overrides };
 }
 
 /** Builds the real app with the gate and synthesizes it in-process; returns the app, the report and any error. */

@@ -1,3 +1,4 @@
+import type { Architecture } from '../../lib/config/types';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -55,7 +56,7 @@ export const IMAGE_REPO = `${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com/orderbroke
 /** A task definition as DescribeTaskDefinition returns it (read-only fields included). */
 export function taskDefinition(
   arnValue: string,
-  architecture: 'ARM64' | 'X86_64',
+  architecture: Architecture,
   image = `${IMAGE_REPO}:2026.11.3`,
 ): TaskDefinition {
   const family = arnValue.split('/')[1].split(':')[0];

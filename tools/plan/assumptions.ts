@@ -1,3 +1,4 @@
+import type { Architecture } from '../../lib/config/types';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DateTime, IANAZone } from 'luxon';
@@ -49,7 +50,7 @@ export interface Assumptions {
   readonly oldConfiguration: {
     readonly cpuUnits: number;
     readonly memoryMiB: number;
-    readonly architecture: 'ARM64' | 'X86_64';
+    readonly architecture: Architecture;
     readonly averageCpuUnitsUsed: number;
     readonly source: string;
     readonly memoryBasis: string;

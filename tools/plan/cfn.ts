@@ -1,21 +1,12 @@
 /**
  * Minimal, read-only access to a synthesized CloudFormation template: resources by type, and the references
  * (`Ref`, `Fn::GetAtt`) that connect them. The plan finds every resource through these relationships, never
- * through a logical ID string, so a refactor that renames constructs does not break it.
+ * through a logical ID string, so a refactor that renames constructs does not break it. The template's shape is
+ * lib/cfn-template.ts's, the one template reader.
  */
+import type { CfnTemplate, TemplateResource } from '../../lib/cfn-template';
 
-/** A CloudFormation template as synthesized (JSON). */
-export interface CfnTemplate {
-  readonly Resources?: Record<string, CfnResource>;
-  readonly Outputs?: Record<string, { readonly Value?: unknown }>;
-}
-
-/** One resource of a template. */
-export interface CfnResource {
-  readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
-  readonly Metadata?: Record<string, unknown>;
-}
+export type { CfnTemplate };
 
 /** A resource together with its logical ID. */
 export interface FoundResource {
@@ -34,7 +25,7 @@ export class PlanInputError extends Error {
   }
 }
 
-function toFound(logicalId: string, resource: CfnResource): FoundResource {
+function toFound(logicalId: string, resource: TemplateResource): FoundResource {
   const path = resource.Metadata?.['aws:cdk:path'];
   return {
     logicalId,

@@ -1,3 +1,4 @@
+import type { Architecture } from '../../lib/config/types';
 import type { Assumptions } from './assumptions';
 import type { PlanInputs } from './inputs';
 import { round } from './timing';
@@ -6,7 +7,7 @@ import { round } from './timing';
 export interface PricedConfiguration {
   readonly id: string;
   readonly label: string;
-  readonly architecture: 'ARM64' | 'X86_64';
+  readonly architecture: Architecture;
   readonly cpuUnits: number;
   readonly memoryMiB: number;
   /** Where the size comes from: a task definition of the template, or the dated assumptions. */
@@ -43,7 +44,7 @@ export interface CostPlan {
 /** USD per task-hour of a Fargate task size on an architecture. */
 export function pricePerTaskHour(
   assumptions: Assumptions,
-  architecture: 'ARM64' | 'X86_64',
+  architecture: Architecture,
   cpuUnits: number,
   memoryMiB: number,
 ): number {

@@ -1,5 +1,6 @@
+import type { Architecture } from '../../lib/config/types';
+import type { CfnTemplate } from '../../lib/cfn-template';
 import {
-  type CfnTemplate,
   type FoundResource,
   PlanInputError,
   dereference,
@@ -43,7 +44,7 @@ export interface ScheduledActionInput extends ScheduledActionLike {
 export interface TaskDefinitionInput {
   readonly source: SourceRef;
   readonly family?: string;
-  readonly architecture: 'ARM64' | 'X86_64';
+  readonly architecture: Architecture;
   readonly cpuUnits: number;
   readonly memoryMiB: number;
 }
@@ -92,7 +93,7 @@ export interface PlanInputs {
     readonly strategyBase: number;
     readonly capacityProviders: string[];
     /** The architecture of the task definition the service runs. */
-    readonly runningArchitecture: 'ARM64' | 'X86_64';
+    readonly runningArchitecture: Architecture;
   };
   readonly taskDefinitions: TaskDefinitionInput[];
   readonly scalableTarget: {

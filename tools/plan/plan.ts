@@ -10,7 +10,7 @@ import {
   minuteOf,
   taskHours,
 } from './capacity';
-import type { CfnTemplate } from './cfn';
+import type { CfnTemplate } from '../../lib/cfn-template';
 import { PlanInputError } from './cfn';
 import { type CostPlan, costPlan } from './cost';
 import { type PlanInputs, type ScheduledActionInput, type SourceRef, readPlanInputs } from './inputs';

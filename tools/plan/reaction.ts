@@ -1,4 +1,5 @@
-import { type CfnTemplate, getPath, numberProp, referencedLogicalId, resourcesOfType } from './cfn';
+import type { CfnTemplate } from '../../lib/cfn-template';
+import { getPath, numberProp, referencedLogicalId, resourcesOfType } from './cfn';
 
 /**
  * How fast each scaling path turns an unforeseen burst into serving tasks, from the template's step-scaling

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createApp } from '../../lib/app';
-import type { CfnTemplate } from './cfn';
+import type { CfnTemplate } from '../../lib/cfn-template';
 import { REPO_ROOT } from '../shared/repo';
 
 /** The context of cdk.json (feature flags), as `cdk synth` loads it. */

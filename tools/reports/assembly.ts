@@ -1,6 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  type AssemblyMetadata,
+  parseTemplate,
+  readManifest,
+  type TemplateResource,
+} from '../../lib/cfn-template';
+import {
   CDK_OUT,
   describeDiff,
   diffFingerprints,
@@ -9,12 +15,6 @@ import {
   SYNTH_STAMP,
   type SynthStamp,
 } from './fingerprint';
-
-/** A resource of a synthesized template. */
-export interface TemplateResource {
-  readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
-}
 
 /** A violating construct in `validation-report.json`. */
 export interface ReportConstruct {
@@ -116,23 +116,6 @@ export class ReportInputError extends Error {
   }
 }
 
-/** Metadata entries of a stack artifact, by construct path. */
-export type AssemblyMetadata = Record<string, Array<{ type: string; data?: unknown }>>;
-
-/** The part of a cloud assembly's `manifest.json` the reports and the lint wrapper read. */
-export interface AssemblyManifest {
-  readonly artifacts?: Record<
-    string,
-    {
-      readonly type: string;
-      readonly displayName?: string;
-      readonly properties?: { readonly templateFile?: string; readonly stackName?: string };
-      readonly metadata?: AssemblyMetadata;
-      readonly additionalMetadataFile?: string;
-    }
-  >;
-}
-
 const posix = (p: string) => p.split(path.sep).join('/');
 
 function readJson<T>(file: string): T {
@@ -176,7 +159,7 @@ export function assemblyProblems(root: string, profile: string, current: SourceF
 
 /** The stack artifacts of the cloud assembly in `dir` (its `manifest.json` and additional metadata files). */
 export function readStackArtifacts(dir: string): StackArtifact[] {
-  const manifest = readJson<AssemblyManifest>(path.join(dir, 'manifest.json'));
+  const manifest = readManifest(dir);
   return Object.entries(manifest.artifacts ?? {})
     .filter(([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile)
     .map(([id, artifact]) => {
@@ -222,7 +205,7 @@ export function readAssembly(root: string, profile: string): ProfileAssembly {
   const { stackName, templatePath, logicalIdByPath, pathByLogicalId } = stacks[0];
   const readTemplate = (file: string) => {
     const text = fs.readFileSync(file, 'utf8');
-    const parsed = JSON.parse(text) as { Resources?: Record<string, TemplateResource> };
+    const parsed = parseTemplate(text);
     return { templateFile: posix(path.relative(root, file)), templateText: text, resources: parsed.Resources ?? {} };
   };
   const platform = readTemplate(templatePath);

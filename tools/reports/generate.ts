@@ -26,7 +26,7 @@ import {
   type ToolVersion,
 } from './model';
 import { REGISTER_FILE, renderSarif } from './sarif';
-import { loadTaggableTypes } from './taggable';
+import { loadTaggableTypes } from '../../aspects/tags/taggable-types';
 import { tagInventory, tagsCsv, tagsJson } from './tags';
 
 /** The files `npm run reports` writes into reports/ (the plan's files are `npm run plan`'s). */

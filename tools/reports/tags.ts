@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { REQUIRED_TAG_KEYS } from '../../aspects/required-tags';
 import type { ProfileAssembly } from './assembly';
 import { cmp } from './findings';
-import { TAGGABLE_SOURCE } from './taggable';
+import { TAGGABLE_SOURCE } from '../../aspects/tags/taggable-types';
 
 /** Tags the inventory shows: the three the tag policy requires, then `Environment` (set by the same Aspect). */
 export const INVENTORY_TAG_KEYS: readonly string[] = [...REQUIRED_TAG_KEYS, 'Environment'];

@@ -1,6 +1,10 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { StackOutputKey } from '../../lib/stack-outputs';
 
-/** The stack outputs the deploy CLI and the scenario runners use (keys from lib/ecs_trading_infra.ts). */
+/**
+ * The stack outputs the deploy CLI and the scenario runners use: a subset of the stack's outputs
+ * (lib/stack-outputs.ts), checked by the compiler.
+ */
 export const OUTPUT_KEYS = [
   'LoadBalancerDns',
   'ProductionUrl',
@@ -26,7 +30,7 @@ export const OUTPUT_KEYS = [
   'ValidationHookFunctionArn',
   'PreOpenTasks',
   'HealthCheckPath',
-] as const;
+] as const satisfies readonly StackOutputKey[];
 
 export type OutputKey = (typeof OUTPUT_KEYS)[number];
 

@@ -12,12 +12,16 @@ import {
   matches,
 } from '../../../lib/compliance/iam-evaluation';
 import { IAM_EVALUATION_PLUGIN_NAME, LAYERS } from '../../../lib/compliance/layers';
-import { cdkJsonContext } from '../../helpers/synth';
+import { cdkJsonContext, SKIP_BUNDLING } from '../../helpers/synth';
 
 /** Synthesizes the real stack of a profile (no gate) and returns its template path and evaluation options. */
 function realStack(profile: 'dev' | 'prod') {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `iam-eval-${profile}-`));
-  const tap = createApp({ complianceGate: false, context: { ...cdkJsonContext(), profile }, outdir });
+  const tap = createApp({
+    complianceGate: false,
+    context: { ...cdkJsonContext(), ...SKIP_BUNDLING, profile },
+    outdir,
+  });
   tap.app.synth();
   const options: IamEvaluationOptions = {
     taskRoleLogicalId: Stack.of(tap.stack).getLogicalId(

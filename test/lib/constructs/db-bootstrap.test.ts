@@ -14,10 +14,11 @@ import {
 } from '../../../lib/constructs/db-bootstrap';
 import { BOOTSTRAP_SQL_VERSION } from '../../../lambda/db-bootstrap/sql';
 import { IMPORTED_DATABASE } from '../../helpers/imports';
-import { synthTemplate } from '../../helpers/synth';
+import { BUNDLE_ALL, synthTemplate } from '../../helpers/synth';
 
 // One synth of the real stack for the whole file.
-const template = synthTemplate();
+// The handler bundle is under test here (pg and the CA bundle inside it): bundle as cdk synth does.
+const template = synthTemplate(BUNDLE_ALL);
 const { stack } = template.tapApp;
 const bootstrap = stack.platform.dbBootstrap!;
 const id = (c: unknown) =>

@@ -16,10 +16,11 @@ import {
   type ValidationHookProps,
   validationWorstCaseMs,
 } from '../../../lib/constructs/validation-hook';
-import { synthTemplate } from '../../helpers/synth';
+import { BUNDLE_ALL, SKIP_BUNDLING, synthTemplate } from '../../helpers/synth';
 
 // One synth of the real stack for the whole file.
-const template: Template & { tapApp: ReturnType<typeof synthTemplate>['tapApp'] } = synthTemplate();
+// The bundle is under test here (see 'the bundle is built locally'): bundle as cdk synth does.
+const template: Template & { tapApp: ReturnType<typeof synthTemplate>['tapApp'] } = synthTemplate(BUNDLE_ALL);
 const { stack } = template.tapApp;
 const hook = stack.platform.validationHook;
 /** Logical ID of an L2's default child (or of an L1). */
@@ -362,7 +363,8 @@ describe('ValidationHook in the platform stack', () => {
 describe('ValidationHook props are checked at construction', () => {
   function fixture(overrides: Partial<ValidationHookProps>): () => ValidationHook {
     return () => {
-      const stack = new Stack(new App(), 'Fixture', {
+      // The props are under test, not the bundle: no esbuild run per fixture.
+      const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Fixture', {
         env: { account: '111111111111', region: 'us-east-2' },
       });
       const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });

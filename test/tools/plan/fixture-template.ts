@@ -1,4 +1,4 @@
-import type { CfnTemplate } from '../../../tools/plan/cfn';
+import type { CfnTemplate } from '../../../lib/cfn-template';
 
 /** Tests reach into deep template paths freely. */
 

@@ -1,4 +1,4 @@
-import type { CfnTemplate } from '../../../tools/plan/cfn';
+import type { CfnTemplate } from '../../../lib/cfn-template';
 import { reactionMarkdown, reactionPlan } from '../../../tools/plan/reaction';
 
 const alarm = (metric: string, period: number, datapoints: number, policy: string) => ({
