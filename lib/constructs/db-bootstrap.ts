@@ -253,8 +253,31 @@ export class DbBootstrap extends Construct {
         [BOOTSTRAP_PROPERTIES.sqlVersion]: BOOTSTRAP_SQL_VERSION,
       },
     });
-    // The writer instance, the ingress rule and the endpoint must be up before the handler connects.
-    this.resource.node.addDependency(props.database, this.securityGroup, this.secretsManagerEndpoint);
+    // The writer instance, the ingress rules and the endpoint must be up before the handler connects. The rules
+    // that admit this group on the database's and the endpoint's groups are resources of those groups (not of the
+    // cluster or the endpoint construct): depend on each of them.
+    this.resource.node.addDependency(
+      props.database,
+      this.securityGroup,
+      this.secretsManagerEndpoint,
+      ...this.ingressFromHere([
+        ...props.database.connections.securityGroups,
+        ...this.secretsManagerEndpoint.connections.securityGroups,
+      ]),
+    );
+  }
+
+  /** The ingress rules on `groups` whose source is this function's security group. */
+  private ingressFromHere(groups: readonly ec2.ISecurityGroup[]): ec2.CfnSecurityGroupIngress[] {
+    const stack = Stack.of(this);
+    const source = JSON.stringify(stack.resolve(this.securityGroup.securityGroupId));
+    return groups
+      .flatMap((group) => group.node.children)
+      .filter(
+        (child): child is ec2.CfnSecurityGroupIngress =>
+          child instanceof ec2.CfnSecurityGroupIngress &&
+          JSON.stringify(stack.resolve(child.sourceSecurityGroupId)) === source,
+      );
   }
 
   /**

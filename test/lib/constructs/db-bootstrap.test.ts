@@ -52,7 +52,7 @@ describe('DbBootstrap in the platform stack', () => {
     });
   });
 
-  test('the custom resource waits for the writer instance, the ingress rule and the Secrets Manager endpoint', () => {
+  test('the custom resource waits for the writer instance, both ingress rules and the Secrets Manager endpoint', () => {
     const resource = template.findResources(DB_BOOTSTRAP_RESOURCE_TYPE);
     const dependsOn = (Object.values(resource)[0] as { DependsOn: string[] }).DependsOn;
     const writer = Object.keys(template.findResources('AWS::RDS::DBInstance'));
@@ -63,8 +63,17 @@ describe('DbBootstrap in the platform stack', () => {
         JSON.stringify((r as { Properties: unknown }).Properties).includes(id(dbSecurityGroup)),
     );
     expect(ingress).toBeDefined();
-    // The database group's ingress from the bootstrap is inline in the group, which the cluster construct holds.
-    expect(dependsOn).toEqual(expect.arrayContaining([writer[0], id(endpoint), clusterId]));
+    const endpointIngress = Object.entries(template.findResources('AWS::EC2::SecurityGroupIngress')).filter(
+      ([, r]) =>
+        JSON.stringify((r as { Properties: unknown }).Properties).includes(id(bootstrap.securityGroup)) &&
+        (r as { Properties: { FromPort: number } }).Properties.FromPort === 443,
+    );
+    expect(endpointIngress).toHaveLength(1);
+    // Both rules are resources of the database's and the endpoint's groups, outside the cluster and endpoint
+    // constructs: without an explicit dependency the handler could connect before they exist.
+    expect(dependsOn).toEqual(
+      expect.arrayContaining([writer[0], id(endpoint), clusterId, ingress![0], endpointIngress[0][0]]),
+    );
   });
 
   test('the ECS service is created only after the user exists', () => {
