@@ -71,7 +71,10 @@ export class StartableCfnGuard implements IPolicyValidationPlugin {
       if (Atomics.wait(done, 0, 0, WAIT_LIMIT_MS) === 'timed-out') {
         throw new Error(`cfn-guard did not answer within ${WAIT_LIMIT_MS / 60000} minutes`);
       }
-      const result = receiveMessageOnPort(port1)!.message as { report?: PolicyValidationPluginReport; error?: string };
+      const result = receiveMessageOnPort(port1)!.message as {
+        report?: PolicyValidationPluginReport;
+        error?: string;
+      };
       port1.close();
       if (result.error !== undefined) throw new Error(result.error);
       return result.report!;

@@ -100,7 +100,8 @@ export class ControlTowerPlugin implements IPolicyValidationPlugin {
   /** Starts cfn-guard on these templates with the rules they select (see {@link StartableCfnGuard}). */
   public start(templatePaths: readonly string[]): void {
     const rules = applicableRuleFiles(this.ruleFiles, resourceTypesOf(templatePaths));
-    this.guard = rules.length > 0 ? new StartableCfnGuard({ controlTowerRulesEnabled: false, rules }) : undefined;
+    this.guard =
+      rules.length > 0 ? new StartableCfnGuard({ controlTowerRulesEnabled: false, rules }) : undefined;
     this.guard?.start(templatePaths);
   }
 

@@ -53,7 +53,15 @@ export function parseSynthRun(gate: boolean, res: ChildResult): SynthRun {
 export const synthOnce: SynthOnce = (gate, profile) => {
   const res = spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'synth-once.ts'), '--gate', gate ? 'on' : 'off', '--profile', profile],
+    [
+      '--import',
+      'tsx',
+      path.join(__dirname, 'synth-once.ts'),
+      '--gate',
+      gate ? 'on' : 'off',
+      '--profile',
+      profile,
+    ],
     { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   return parseSynthRun(gate, res);
