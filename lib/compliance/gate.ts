@@ -68,7 +68,8 @@ export interface ComplianceGateOptions {
  * 6. the CloudFormation Validate linter bundled with aws-cdk-lib runs by default; the gate checks the
  *    feature flag that makes it blocking.
  *
- * Any unacknowledged error from any layer stops synthesis with a non-zero exit.
+ * Any unacknowledged error from any layer stops synthesis with a non-zero exit. The plugins are asked in the order
+ * cdk-nag, IAM evaluation, linter, then the two Guard layers, whose cfn-guard runs meanwhile ({@link startGuardsWith}).
  *
  * @throws Error when a required feature flag is off; RegisterError when the register is malformed
  */
@@ -149,7 +150,13 @@ function startGuardsWith(
 ): void {
   const validate = first.validate.bind(first);
   first.validate = (context) => {
-    for (const guard of guards) guard.start(context.templatePaths);
+    for (const guard of guards) {
+      try {
+        guard.start(context.templatePaths);
+      } catch {
+        // Not started (no worker thread): its validate() then runs cfn-guard in-process, as without start.
+      }
+    }
     return validate(context);
   };
 }

@@ -2,7 +2,7 @@ import { governanceStackName } from '../governance/governance-stack';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ProfileName } from '../config/types';
-import { LAYERS, layerByPluginName, type LayerId } from './layers';
+import { LAYERS, layerByPluginName, type LayerId, layerOrder } from './layers';
 import {
   addDays,
   canonicalJson,
@@ -227,6 +227,9 @@ export function gateRecord(options: GateRecordOptions): GateRecord {
       acknowledged: (p.suppressedViolations ?? []).length,
     };
   });
+  // In the order of LAYERS, not the order CDK asked the plugins in (the gate asks the Guard layers last, for speed).
+  const rank = (id: string) => (id === 'unknown' ? LAYERS.length : layerOrder(id as LayerId));
+  layers.sort((a, b) => rank(a.id) - rank(b.id));
   return {
     profile,
     stackName,
