@@ -8,20 +8,21 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 
 /**
  * The code of the worker thread: the same `CfnGuardValidator(props).validate()` the plugin would call, posted back
- * as `{ report }` or `{ error }`, then a flag set and notified so the main thread stops waiting.
+ * as `{ report }` or `{ error }` (also when the report cannot be posted), then, whatever happened, a flag set and
+ * notified so the main thread stops waiting.
  */
 const WORKER = `
 const { workerData: { validatorModule, props, templatePaths, port, done } } = require('worker_threads');
-let result;
+const message = (e) => (e instanceof Error ? e.message : String(e));
 try {
   const { CfnGuardValidator } = require(validatorModule);
-  result = { report: new CfnGuardValidator(props).validate({ templatePaths }) };
+  port.postMessage({ report: new CfnGuardValidator(props).validate({ templatePaths }) });
 } catch (e) {
-  result = { error: e instanceof Error ? e.message : String(e) };
+  port.postMessage({ error: message(e) });
+} finally {
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
 }
-port.postMessage(result);
-Atomics.store(done, 0, 1);
-Atomics.notify(done, 0);
 `;
 
 /** How long validate() waits for a started run before it gives up (cfn-guard takes seconds on this stack). */
@@ -71,10 +72,9 @@ export class StartableCfnGuard implements IPolicyValidationPlugin {
       if (Atomics.wait(done, 0, 0, WAIT_LIMIT_MS) === 'timed-out') {
         throw new Error(`cfn-guard did not answer within ${WAIT_LIMIT_MS / 60000} minutes`);
       }
-      const result = receiveMessageOnPort(port1)!.message as {
-        report?: PolicyValidationPluginReport;
-        error?: string;
-      };
+      const result = (receiveMessageOnPort(port1)?.message ?? {
+        error: 'the cfn-guard worker thread posted no report',
+      }) as { report?: PolicyValidationPluginReport; error?: string };
       port1.close();
       if (result.error !== undefined) throw new Error(result.error);
       return result.report!;
