@@ -2,6 +2,7 @@ import {
   type App,
   Aspects,
   type CfnElement,
+  CloudFormationValidatePlugin,
   Stack,
   Token,
   Validations,
@@ -67,7 +68,8 @@ export interface ComplianceGateOptions {
  * 6. the CloudFormation Validate linter bundled with aws-cdk-lib runs by default; the gate checks the
  *    feature flag that makes it blocking.
  *
- * Any unacknowledged error from any layer stops synthesis with a non-zero exit.
+ * Any unacknowledged error from any layer stops synthesis with a non-zero exit. The plugins are asked in the order
+ * cdk-nag, IAM evaluation, linter, then the two Guard layers, whose cfn-guard runs meanwhile ({@link startGuardsWith}).
  *
  * @throws Error when a required feature flag is off; RegisterError when the register is malformed
  */
@@ -119,16 +121,56 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): I
   });
   for (const rule of rules) Aspects.of(app).add(rule, { priority: ASPECT_PRIORITIES[rule.info.area] });
 
+  const guards = [
+    controlTowerPlugin(disabledControlTowerRules(register, config.profile, today)),
+    tapGuardPlugin(undefined, guardParameters(config, stack)),
+  ];
   const plugins: IPolicyValidationPlugin[] = [
     new AwsSolutionsChecks(app),
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
-    controlTowerPlugin(disabledControlTowerRules(register, config.profile, today)),
-    tapGuardPlugin(undefined, guardParameters(config, stack)),
     iamEvaluationPlugin(config, stack),
+    ...linterAsCdkWouldAddIt(app),
+    ...guards,
   ];
+  startGuardsWith(plugins[0], guards);
   Validations.of(app).addPlugins(...plugins);
   return plugins;
+}
+
+/**
+ * Speed, not verdicts: CDK asks the plugins one after the other, so cfn-guard (a child process) overlaps the
+ * in-process layers only if it starts before them and is read after them. The Guard layers start cfn-guard in
+ * worker threads when CDK asks `first` for its report (the templates are written by then; see StartableCfnGuard)
+ * and report last, after cdk-nag, the IAM evaluation and the CloudFormation linter have worked meanwhile.
+ */
+function startGuardsWith(
+  first: IPolicyValidationPlugin,
+  guards: ReadonlyArray<{ start(templatePaths: readonly string[]): void }>,
+): void {
+  const validate = first.validate.bind(first);
+  first.validate = (context) => {
+    for (const guard of guards) {
+      try {
+        guard.start(context.templatePaths);
+      } catch {
+        // Not started (no worker thread): its validate() then runs cfn-guard in-process, as without start.
+      }
+    }
+    return validate(context);
+  };
+}
+
+/**
+ * The CloudFormation linter bundled with aws-cdk-lib, registered here so it runs before the Guard layers (CDK
+ * appends it after every registered plugin otherwise). It is CDK's own shared instance (one engine per process,
+ * as when CDK adds it) and is registered exactly when CDK would add it: builtin validation on and
+ * `CDK_VALIDATION` not `false` (aws-cdk-lib core/lib/private/synthesis-validation.js, defaultValidationEnabled).
+ */
+function linterAsCdkWouldAddIt(app: App): IPolicyValidationPlugin[] {
+  return app._builtinCloudFormationValidation && process.env.CDK_VALIDATION !== 'false'
+    ? [CloudFormationValidatePlugin._singletonInstance()]
+    : [];
 }
 
 /** The IAM evaluation layer for this deployment (the contract facts come from the config). */

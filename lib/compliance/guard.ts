@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readTemplateResources } from '../cfn-template';
+import { StartableCfnGuard } from './guard-run';
 import { CONTROL_TOWER_PLUGIN_NAME, TAP_GUARD_PLUGIN_NAME } from './layers';
 
 /** Directory of the project's Guard rules (`<rule>.guard`, tests in `tests/<rule>_tests.yaml`). */
@@ -55,6 +56,11 @@ export class ErrorSeverityPlugin implements IPolicyValidationPlugin {
     this.ruleIds = inner.ruleIds;
   }
 
+  /** Starts the inner plugin early when it can be (see {@link StartableCfnGuard}). */
+  public start(templatePaths: readonly string[]): void {
+    if (this.inner instanceof StartableCfnGuard) this.inner.start(templatePaths);
+  }
+
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const report = this.inner.validate(context);
     return {
@@ -81,6 +87,7 @@ export class ControlTowerPlugin implements IPolicyValidationPlugin {
   public readonly ruleIds?: string[];
   /** Every enabled Control Tower rule file: what a synthesis may evaluate (and the deploy-time hooks do). */
   public readonly ruleFiles: readonly string[];
+  private guard?: StartableCfnGuard;
 
   constructor(disabledRules: readonly string[] = []) {
     this.ruleFiles = guardFilesUnder(CONTROL_TOWER_RULES_DIR).filter(
@@ -91,13 +98,21 @@ export class ControlTowerPlugin implements IPolicyValidationPlugin {
     this.ruleIds = all.ruleIds;
   }
 
+  /** Starts cfn-guard on these templates with the rules they select (see {@link StartableCfnGuard}). */
+  public start(templatePaths: readonly string[]): void {
+    const rules = applicableRuleFiles(this.ruleFiles, resourceTypesOf(templatePaths));
+    this.guard =
+      rules.length > 0 ? new StartableCfnGuard({ controlTowerRulesEnabled: false, rules }) : undefined;
+    this.guard?.start(templatePaths);
+  }
+
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const rules = applicableRuleFiles(this.ruleFiles, resourceTypesOf(context.templatePaths));
     if (rules.length === 0) return { success: true, violations: [] };
-    return new ErrorSeverityPlugin(
-      this.name,
-      new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }),
-    ).validate(context);
+    const props = { controlTowerRulesEnabled: false, rules };
+    const started = JSON.stringify(this.guard?.props) === JSON.stringify(props) ? this.guard : undefined;
+    this.guard = undefined;
+    return new ErrorSeverityPlugin(this.name, started ?? new StartableCfnGuard(props)).validate(context);
   }
 }
 
@@ -159,7 +174,7 @@ export function tapGuardPlugin(
   const rules = parameterizedRuleFiles(guardRuleFiles(policiesDir), parameters);
   return new ErrorSeverityPlugin(
     TAP_GUARD_PLUGIN_NAME,
-    new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }),
+    new StartableCfnGuard({ controlTowerRulesEnabled: false, rules }),
     rules,
   );
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readTemplateResources } from '../cfn-template';
 import type { ProfileName } from '../config/types';
-import { LAYERS, layerByPluginName, type LayerId } from './layers';
+import { LAYERS, layerByPluginName, type LayerId, layerOrder } from './layers';
 import {
   addDays,
   canonicalJson,
@@ -221,6 +221,9 @@ export function gateRecord(options: GateRecordOptions): GateRecord {
       acknowledged: (p.suppressedViolations ?? []).length,
     };
   });
+  // In the order of LAYERS, not the order CDK asked the plugins in (the gate asks the Guard layers last, for speed).
+  const rank = (id: string) => (id === 'unknown' ? LAYERS.length : layerOrder(id as LayerId));
+  layers.sort((a, b) => rank(a.id) - rank(b.id));
   return {
     profile,
     stackName,

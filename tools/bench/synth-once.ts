@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { CloudFormationValidatePlugin, type IPolicyValidationPlugin } from 'aws-cdk-lib';
+import type { IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { createApp } from '../../lib/app';
 import { cdkJsonContext } from '../plan/synth';
 
@@ -57,17 +57,9 @@ function main(): void {
     let firstPlugin: number | undefined;
     let lastPlugin: number | undefined;
     // Timing only: each plugin's validate() is measured, its result passed through untouched. The plugins the
-    // gate registers, then the CloudFormation linter that aws-cdk-lib appends itself (one shared instance).
-    const plugins = [
-      ...(app as unknown as { _validationPlugins: IPolicyValidationPlugin[] })._validationPlugins,
-      ...(gateArg === 'on'
-        ? [
-            (
-              CloudFormationValidatePlugin as unknown as { _singletonInstance(): IPolicyValidationPlugin }
-            )._singletonInstance(),
-          ]
-        : []),
-    ];
+    // gate registers, among them the CloudFormation linter bundled with aws-cdk-lib (CDK's shared instance,
+    // which CDK would otherwise append itself).
+    const plugins = (app as unknown as { _validationPlugins: IPolicyValidationPlugin[] })._validationPlugins;
     for (const plugin of plugins) {
       const validate = plugin.validate.bind(plugin);
       plugin.validate = (context) => {
