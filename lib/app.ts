@@ -127,7 +127,7 @@ export function createApp(options: CreateAppOptions = {}): TapApp {
     env: { region: config.env.region },
     description: `OrderBroker deploy-time policy for the organization (${config.profile}): a service-managed StackSet of ${governance.stackName}`,
     profile: config.profile,
-    region: config.env.region!,
+    region: config.env.region,
     memberDescription: governance.templateOptions.description!,
     guardedStackNames: [config.stackName],
     hooks: Object.entries(governance.hooks).map(([id, hook]) => ({
