@@ -2,10 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iamL2 from 'aws-cdk-lib/aws-iam';
 import { createApp } from '../../../lib/app';
 import { listRegister } from '../../../lib/compliance/acknowledgements';
 import { stackKindOf } from '../../../lib/compliance/register/engine';
 import { memberHookRoleName, ruleBundleKey } from '../../../lib/governance/stackset';
+import { blocking, synthWithGate } from '../../helpers/gate';
 import { cdkJsonContext } from '../../helpers/synth';
 
 // One app, no synthesis of the gate: the StackSet stack is built (and its member template synthesized) at construction.
@@ -188,5 +190,36 @@ describe('the rule-bundle bucket', () => {
       'AwsSolutions-S1 OrderBrokerGovernance-dev-StackSet/RuleBundles',
     );
     expect(onBucket.length).toBe(11);
+  });
+});
+
+describe('the bucket policy entries are bound: a wider grant blocks again (one gated synth)', () => {
+  const { report, error } = synthWithGate({ profile: 'dev' }, {}, (t) => {
+    const bucket = t.governanceStackSet.ruleBucket;
+    bucket.addToResourcePolicy(
+      new iamL2.PolicyStatement({
+        principals: [new iamL2.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('rules/*')],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' } },
+      }),
+    );
+  });
+
+  test('s3:PutObject for the organization is outside what the entries accept: both rules block synth again', () => {
+    expect(error).toBeDefined();
+    const found = blocking(report).map((f) => `${f.rule} ${f.path}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'Annotation::TAP-IAM-7 RuleBundles/Policy/Resource',
+        'tap_resource_policy_principals RuleBundles/Policy/Resource',
+        'Annotation::TAP-EXC-3 RuleBundles/Policy',
+      ]),
+    );
+    const exc3 = report.pluginReports
+      .flatMap((p) => p.violations)
+      .filter((v) => v.ruleName.includes('TAP-EXC-3'))
+      .flatMap((v) => v.violatingConstructs.map((c) => c.constructPath));
+    expect(exc3).toContain('OrderBrokerGovernance-dev-StackSet/RuleBundles/Policy');
   });
 });
