@@ -6,6 +6,7 @@ import { FINGERPRINT_KEY, frameworkTags, SECURITY_SEVERITY } from './baseline';
 import { cmp, compareFindings, type Finding, levelOf } from './findings';
 import type { SourceLocation } from './locations';
 import type { ToolVersion } from './model';
+import { sarifLog } from '../shared/sarif';
 
 /** The register file, where every acknowledgement's suppression is declared. */
 export const REGISTER_FILE = 'lib/compliance/register/entries.ts';
@@ -176,11 +177,7 @@ export function renderSarif(inputs: SarifInputs): sarif.Log {
     };
   });
 
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
+  return sarifLog({
         tool: {
           driver: {
             name: 'orderbroker-compliance-gate',
@@ -197,7 +194,5 @@ export function renderSarif(inputs: SarifInputs): sarif.Log {
         properties: {
           templates: inputs.templates.map((t) => ({ profile: t.profile, uri: t.uri, sha256: t.sha256 })),
         },
-      },
-    ],
-  };
+  });
 }
