@@ -62,7 +62,8 @@ export interface MemberTemplateProps {
 export function memberTemplate(props: MemberTemplateProps): Record<string, unknown> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackset-member-'));
   try {
-    const app = new App({ outdir, analyticsReporting: false });
+    // No CloudFormation Validate run here: the member template is the governance stack, which the gate validates.
+    const app = new App({ outdir, analyticsReporting: false, builtinCloudFormationValidation: false });
     const stack = new GovernanceStack(app, 'Member', {
       synthesizer: new BootstraplessSynthesizer(),
       env: { region: props.region },
