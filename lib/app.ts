@@ -15,6 +15,7 @@ import { acknowledgedGuardRules, disabledControlTowerRules } from './compliance/
 import { GovernanceStack, governanceStackName } from './governance/governance-stack';
 export { governanceStackName };
 import { gateGuardRuleSet, guardHookRuleSets } from './governance/guard-rule-set';
+import { GovernanceStackSetStack, governanceStackSetStackName } from './governance/stackset';
 import { describePlaceholder, placeholdersIn } from './config/placeholders';
 import { resolveConfig } from './config/resolve-config';
 import type { TapConfig } from './config/types';
@@ -73,6 +74,8 @@ export interface TapApp {
   readonly stack: TapStack;
   /** The account's deploy-time policy: the Guard Hooks that run the gate's Guard rules on the platform stack. */
   readonly governance: GovernanceStack;
+  /** The organization's deployment of the same governance stack: a service-managed StackSet (docs/stackset-runbook.md). */
+  readonly governanceStackSet: GovernanceStackSetStack;
   readonly config: TapConfig;
   /** The validation plugins of the compliance gate (empty without the gate). */
   readonly gatePlugins: readonly IPolicyValidationPlugin[];
@@ -119,11 +122,26 @@ export function createApp(options: CreateAppOptions = {}): TapApp {
   }
   const register = options.register ?? REGISTER;
   const governance = governanceStack(app, config, register, today, guardParameters(config, stack));
+  const governanceStackSet = new GovernanceStackSetStack(app, governanceStackSetStackName(config.profile), {
+    // Deployed in the management account or the delegated administrator, in the platform's region.
+    env: { region: config.env.region },
+    description: `OrderBroker deploy-time policy for the organization (${config.profile}): a service-managed StackSet of ${governance.stackName}`,
+    profile: config.profile,
+    region: config.env.region,
+    memberDescription: governance.templateOptions.description!,
+    guardedStackNames: [config.stackName],
+    hooks: Object.entries(governance.hooks).map(([id, hook]) => ({
+      id,
+      alias: hook.alias,
+      failureMode: hook.failureMode as 'FAIL' | 'WARN',
+      assetHash: governance.ruleAssets[id].assetHash,
+    })),
+  });
   Aspects.of(app).add(new RequiredTagsAspect(config.tags), { priority: ASPECT_PRIORITIES.tagging });
-  if (!complianceGate) return { app, stack, governance, config, gatePlugins: [] };
+  if (!complianceGate) return { app, stack, governance, governanceStackSet, config, gatePlugins: [] };
   const gate = { register, today, library: LIBRARY_ACKNOWLEDGEMENTS };
   const gatePlugins = applyComplianceGate(app, { config, stack, register, today });
-  return { app, stack, governance, config, gate, gatePlugins };
+  return { app, stack, governance, governanceStackSet, config, gate, gatePlugins };
 }
 
 /**

@@ -15,28 +15,50 @@
  * output that is not from these templates. The reports have no timestamps and no absolute paths: two runs on the
  * same tree write identical bytes, and CI fails when the committed reports differ from a fresh run.
  *
+ * `--base <git-ref>` also compares with the reports committed at that ref, and writes, outside reports/ (they depend
+ * on the base): the SARIF with `baselineState` (`--sarif-out`, default cdk.out/compliance.baseline.sarif) and the
+ * compliance diff as Markdown for a PR comment (`--diff-out`, default cdk.out/compliance-diff.md). reports/ is
+ * byte-identical with and without --base.
+ *
  * Exit codes: 0 written; 1 written, but an error is open or a suppression is outside the register; 2 bad
- * arguments, or cdk.out missing or stale (nothing written).
+ * arguments, cdk.out missing or stale, or a base without committed reports (nothing written).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { PROFILES } from '../lib/config/profiles';
 import { ReportInputError } from '../tools/reports/assembly';
+import { BASE_OUTPUTS, BaseReportError, gitReader, readBase, writeComparison } from '../tools/reports/base';
 import { generateReports, reportsVerdict } from '../tools/reports/generate';
-import { optionsOnly, parseArgs, profilesOption, stringOption } from '../tools/shared/args';
+import { optionsOnly, parseArgs, profilesOption, stringOption, UsageError } from '../tools/shared/args';
 import { runCli } from '../tools/shared/cli';
 import { REPO_ROOT } from '../tools/shared/repo';
 
 function main(argv: string[]): number {
-  const options = optionsOnly(parseArgs(argv, ['out', 'profiles', 'root']));
+  const options = optionsOnly(parseArgs(argv, ['out', 'profiles', 'root', 'base', 'diff-out', 'sarif-out']));
   const root = path.resolve(stringOption(options, 'root', REPO_ROOT)!);
   const profiles = profilesOption(options, Object.keys(PROFILES));
   const out = path.resolve(stringOption(options, 'out', path.join(root, 'reports'))!);
+  const ref = stringOption(options, 'base');
+  for (const key of ['diff-out', 'sarif-out']) {
+    if (!ref && options[key] !== undefined)
+      throw new UsageError(`--${key} needs --base <git-ref> (what to compare with)`);
+  }
+  // The base first: a wrong ref fails in a second, not after the reports.
+  const base = ref ? readBase(gitReader(root, ref), ref) : undefined;
   const generated = generateReports({ root, profiles });
   fs.mkdirSync(out, { recursive: true });
   for (const [file, contents] of generated.files) fs.writeFileSync(path.join(out, file), contents);
   const where = path.relative(process.cwd(), out) || '.';
   console.log(`reports: wrote ${[...generated.files.keys()].map((f) => path.join(where, f)).join(', ')}`);
+  if (base) {
+    const outputs = {
+      sarif: path.resolve(stringOption(options, 'sarif-out', path.join(root, BASE_OUTPUTS.sarif))!),
+      diff: path.resolve(stringOption(options, 'diff-out', path.join(root, BASE_OUTPUTS.diff))!),
+    };
+    for (const file of writeComparison(root, base, generated.files, outputs)) {
+      console.log(`reports: wrote ${path.relative(process.cwd(), file)} (against ${ref})`);
+    }
+  }
   for (const line of generated.summary) console.log(`reports: ${line}`);
   const bad = reportsVerdict(generated.files.get('compliance.json')!);
   for (const profile of bad) {
@@ -47,4 +69,4 @@ function main(argv: string[]): number {
   return bad.length === 0 ? 0 : 1;
 }
 
-if (require.main === module) runCli('reports', main, [ReportInputError]);
+if (require.main === module) runCli('reports', main, [ReportInputError, BaseReportError]);

@@ -18,6 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as sarif from 'sarif';
 import { readStackArtifacts, type StackArtifact } from '../reports/assembly';
+import { sarifLog } from '../shared/sarif';
 import { sha256File } from '../reports/fingerprint';
 import { covers } from '../reports/findings';
 import { LINT_JUNIT, LINT_SARIF } from '../reports/lint';
@@ -317,63 +318,57 @@ export function toSarif(
     }
   }
   const ruleIds = [...rules.keys()].sort();
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'cfn-lint',
-            version: toolVersion,
-            informationUri: 'https://github.com/aws-cloudformation/cfn-lint',
-            rules: ruleIds.map((id) => rules.get(id)!),
-          },
-        },
-        artifacts:
-          artifacts.length > 0
-            ? artifacts.map((a) => ({ location: { uri: a.uri }, hashes: { 'sha-256': a.sha256 } }))
-            : undefined,
-        results: findings.map((f): sarif.Result => ({
-          ruleId: f.ruleId,
-          ruleIndex: ruleIds.indexOf(f.ruleId),
-          level: f.level,
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: f.template },
-                region: {
-                  startLine: f.startLine,
-                  startColumn: f.startColumn,
-                  endLine: f.endLine,
-                  endColumn: f.endColumn,
-                },
-              },
-              logicalLocations: f.logicalId
-                ? [
-                    {
-                      name: f.logicalId,
-                      fullyQualifiedName: f.constructPath ?? f.logicalId,
-                      kind: 'resource',
-                    },
-                  ]
-                : undefined,
+  return sarifLog({
+    tool: {
+      driver: {
+        name: 'cfn-lint',
+        version: toolVersion,
+        informationUri: 'https://github.com/aws-cloudformation/cfn-lint',
+        rules: ruleIds.map((id) => rules.get(id)!),
+      },
+    },
+    artifacts:
+      artifacts.length > 0
+        ? artifacts.map((a) => ({ location: { uri: a.uri }, hashes: { 'sha-256': a.sha256 } }))
+        : undefined,
+    results: findings.map((f): sarif.Result => ({
+      ruleId: f.ruleId,
+      ruleIndex: ruleIds.indexOf(f.ruleId),
+      level: f.level,
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: f.template },
+            region: {
+              startLine: f.startLine,
+              startColumn: f.startColumn,
+              endLine: f.endLine,
+              endColumn: f.endColumn,
             },
-          ],
-          suppressions: f.acknowledgement
+          },
+          logicalLocations: f.logicalId
             ? [
                 {
-                  kind: 'external',
-                  status: 'accepted',
-                  justification: `${f.acknowledgement.reason} (owner ${f.acknowledgement.owner}, expires ${f.acknowledgement.expires})`,
+                  name: f.logicalId,
+                  fullyQualifiedName: f.constructPath ?? f.logicalId,
+                  kind: 'resource',
                 },
               ]
             : undefined,
-        })),
-      },
-    ],
-  };
+        },
+      ],
+      suppressions: f.acknowledgement
+        ? [
+            {
+              kind: 'external',
+              status: 'accepted',
+              justification: `${f.acknowledgement.reason} (owner ${f.acknowledgement.owner}, expires ${f.acknowledgement.expires})`,
+            },
+          ]
+        : undefined,
+    })),
+  });
 }
 
 /** JUnit: per template, one case per finding (errors fail, acknowledged ones are skipped) plus a summary case. */

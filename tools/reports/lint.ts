@@ -42,11 +42,9 @@ export function lintProblems(root: string, assemblies: readonly ProfileAssembly[
       problems.push(`${LINT_DIR}/${LINT_SARIF} is stale: it linted another version of ${a.templateFile}`);
     }
   }
-  const expected = new Set(assemblies.map((a) => a.templateFile));
-  // The governance templates are linted too; the reports cover the platform stack only (for now).
-  const extra = [...linted.keys()]
-    .filter((uri) => !expected.has(uri) && !/\/OrderBrokerGovernance-[a-z]+\.template\.json$/.test(uri))
-    .sort();
+  // The companion stacks' templates (governance, StackSet) are linted too, as stacks of the same assemblies.
+  const expected = new Set(assemblies.flatMap((a) => [a.templateFile, ...a.companions.map((c) => c.templateFile)]));
+  const extra = [...linted.keys()].filter((uri) => !expected.has(uri)).sort();
   if (extra.length > 0) {
     problems.push(
       `${LINT_DIR}/${LINT_SARIF} also covers ${extra.join(', ')}, which is not a profile's assembly (npm run synth:all empties ${CDK_OUT} first)`,

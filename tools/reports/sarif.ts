@@ -2,9 +2,11 @@ import { createHash } from 'crypto';
 import type * as sarif from 'sarif';
 import type { LayerCatalog } from '../../lib/compliance/catalog';
 import { LAYERS } from '../../lib/compliance/layers';
+import { FINGERPRINT_KEY, frameworkTags, SECURITY_SEVERITY } from './baseline';
 import { cmp, compareFindings, type Finding, levelOf } from './findings';
 import type { SourceLocation } from './locations';
 import type { ToolVersion } from './model';
+import { sarifLog } from '../shared/sarif';
 
 /** The register file, where every acknowledgement's suppression is declared. */
 export const REGISTER_FILE = 'lib/compliance/register/entries.ts';
@@ -37,7 +39,12 @@ function physical(loc: SourceLocation): sarif.PhysicalLocation {
   return { artifactLocation: { uri: loc.uri }, region: { startLine: loc.line, startColumn: loc.column } };
 }
 
-function fingerprint(f: Finding): string {
+/**
+ * The stable identity of a finding across commits: profile, layer, rule (as reported), construct path and logical
+ * ID. No line, column, message or template position enters it, so moving or editing unrelated code (or the
+ * resource's own source line) leaves it unchanged; renaming the construct or the rule changes it.
+ */
+export function findingFingerprint(f: Finding): string {
   return createHash('sha256')
     .update([f.profile, f.layer, f.rule, f.constructPath ?? '', f.logicalId ?? ''].join('\0'))
     .digest('hex');
@@ -58,6 +65,13 @@ export function renderSarif(inputs: SarifInputs): sarif.Log {
     const layer = LAYERS.find((l) => l.id === example.layer)!;
     const info = inputs.catalog.find((c) => c.layer.id === layer.id)?.rules.find((r) => r.id === example.ruleId);
     const description = info?.title ?? example.message;
+    const level = levelOf(info?.level ?? example.level);
+    // The frameworks the rule maps to: the NIST and PCI packs name their control IDs in the message, Control Tower
+    // rules their control in the title or the catalog.
+    const frameworks = new Set([
+      ...frameworkTags(layer.id, info?.title ?? '', info?.control ? [info.control] : []),
+      ...frameworkTags(layer.id, example.message),
+    ]);
     return {
       id,
       name: example.ruleId,
@@ -67,12 +81,14 @@ export function renderSarif(inputs: SarifInputs): sarif.Log {
       fullDescription: { text: `${layer.title}: ${description}` },
       help: { text: example.fix ?? `See ${layer.title}.` },
       helpUri: example.helpUri,
-      defaultConfiguration: { level: levelOf(info?.level ?? example.level) },
+      defaultConfiguration: { level },
       properties: {
         layer: layer.id,
         pluginName: layer.pluginName,
         ...(info?.control ? { control: info.control } : {}),
-        tags: ['compliance', layer.id],
+        // GitHub code scanning reads security-severity only on rules tagged `security`.
+        'security-severity': SECURITY_SEVERITY[level],
+        tags: [...new Set(['security', 'compliance', layer.id, ...[...frameworks].sort(cmp)])],
       },
     };
   });
@@ -124,7 +140,7 @@ export function renderSarif(inputs: SarifInputs): sarif.Log {
               },
             ]
           : undefined,
-      partialFingerprints: { 'orderbroker/finding/v1': fingerprint(f) },
+      partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
       suppressions: ack
         ? [
             {
@@ -161,11 +177,7 @@ export function renderSarif(inputs: SarifInputs): sarif.Log {
     };
   });
 
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
+  return sarifLog({
         tool: {
           driver: {
             name: 'orderbroker-compliance-gate',
@@ -182,7 +194,5 @@ export function renderSarif(inputs: SarifInputs): sarif.Log {
         properties: {
           templates: inputs.templates.map((t) => ({ profile: t.profile, uri: t.uri, sha256: t.sha256 })),
         },
-      },
-    ],
-  };
+  });
 }

@@ -207,9 +207,9 @@ export function entriesFor(entries: readonly RegisterEntry[], profile: ProfileNa
  * Register entries apply to the stack their `stack` field names.
  */
 export function stackKindOf(stack: Stack): NonNullable<RegisterEntry['stack']> {
-  return (stack as unknown as Record<symbol, unknown>)[Symbol.for('orderbroker.governance-stack')] === true
-    ? 'governance'
-    : 'platform';
+  const marks = stack as unknown as Record<symbol, unknown>;
+  if (marks[Symbol.for('orderbroker.governance-stackset-stack')] === true) return 'governance-stackset';
+  return marks[Symbol.for('orderbroker.governance-stack')] === true ? 'governance' : 'platform';
 }
 
 /** The entries that name a construct of `stack` (by its kind, see {@link stackKindOf}). */
@@ -238,6 +238,12 @@ export function acknowledgedGuardRules(
       )
       .map((e) => e.rule),
   );
+}
+
+function stackNameOf(kind: RegisterEntry['stack'], stackName: string, governanceStackName?: string): string {
+  if (kind === 'governance') return governanceStackName!;
+  if (kind === 'governance-stackset') return `${governanceStackName!}-StackSet`;
+  return stackName;
 }
 
 /**
@@ -444,7 +450,8 @@ export function listRegister(options: {
   readonly stackName: string;
   readonly entries?: readonly RegisterEntry[];
   /**
-   * The governance stack's name: its entries are listed only when given (the reports cover the platform stack).
+   * The governance stack's name: its entries, and those of its StackSet stack (`<name>-StackSet`), are listed only
+   * when given (the reports cover the platform stack).
    *
    * @default - governance entries left out
    */
@@ -461,7 +468,7 @@ export function listRegister(options: {
     acknowledgedId: acknowledgementId(e),
     constructPath: e.disable
       ? '*'
-      : `${e.stack === 'governance' ? options.governanceStackName : options.stackName}/${e.path}`,
+      : `${stackNameOf(e.stack, options.stackName, options.governanceStackName)}/${e.path}`,
     reason: e.reason,
     owner: e.owner,
     approvedBy: e.approvedBy,

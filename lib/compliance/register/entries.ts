@@ -649,6 +649,88 @@ export const REGISTER: readonly RegisterEntry[] = [
     controls: ['NIST AC-6'],
   },
 
+  // --- StackSet stack (OrderBrokerGovernance-<profile>-StackSet): the organization's rule-bundle bucket -------
+  ...forPacks(
+    [
+      ['cdk-nag-aws-solutions', 'AwsSolutions-S1'],
+      ['cdk-nag-nist-800-53-r5', 'NIST.800.53.R5-S3BucketLoggingEnabled'],
+      ['cdk-nag-pci-dss-321', 'PCI.DSS.321-S3BucketLoggingEnabled'],
+      ['control-tower', 's3_bucket_logging_enabled_check'],
+    ],
+    {
+      stack: 'governance-stackset',
+      path: 'RuleBundles',
+      reason:
+        'The rule-bundle bucket holds the public text of the project Guard rules, written once per rule set by the runbook and read by the member hooks: CloudTrail records the writes, EventBridge gets every object event (notification configuration), Object Lock (governance, 365 days) and versioning keep a published bundle immutable. Server access logs would need a log bucket that is itself unlogged.',
+      owner: OWNERS.security,
+      approvedBy: 'security-engineering',
+      reference: 'ISSUE-12',
+      expires: '2027-05-31',
+      controls: ['CT.S3.PR.2', 'NIST AU-2', 'PCI DSS 10.2'],
+    },
+  ),
+  ...forPacks(
+    [
+      ['cdk-nag-nist-800-53-r5', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
+      ['cdk-nag-pci-dss-321', 'PCI.DSS.321-S3BucketReplicationEnabled'],
+    ],
+    {
+      stack: 'governance-stackset',
+      path: 'RuleBundles',
+      reason:
+        'A rule bundle is reproducible from the repository (cdk synth builds the same content-addressed zip), so a lost bucket is rebuilt by re-running the runbook; the bucket and its objects are retained on stack deletion and Object Lock prevents early deletion. Replication adds a second bucket to secure for no recovery objective.',
+      owner: OWNERS.security,
+      approvedBy: 'security-engineering',
+      reference: 'ISSUE-12',
+      expires: '2027-05-31',
+      controls: ['NIST CP-9', 'PCI DSS 10.5.3'],
+    },
+  ),
+  ...forPacks(
+    [
+      ['cdk-nag-nist-800-53-r5', 'NIST.800.53.R5-S3DefaultEncryptionKMS'],
+      ['cdk-nag-pci-dss-321', 'PCI.DSS.321-S3DefaultEncryptionKMS'],
+      ['control-tower', 's3_bucket_default_encryption_kms_check'],
+    ],
+    {
+      stack: 'governance-stackset',
+      path: 'RuleBundles',
+      accepts: [
+        {
+          kind: 'values',
+          property:
+            'BucketEncryption.ServerSideEncryptionConfiguration[*].ServerSideEncryptionByDefault.SSEAlgorithm',
+          values: ['AES256'],
+        },
+      ],
+      reason:
+        'SSE-S3 (AES256), not KMS: the bundles are the Guard rules of this public repository, no secret. A customer managed key would need a key policy open to every account of the organization and a kms:Decrypt grant in every member role, a cross-account surface with nothing to protect. Integrity comes from Object Lock, versioning and the content-addressed keys.',
+      owner: OWNERS.security,
+      approvedBy: 'security-engineering',
+      reference: 'ISSUE-12',
+      expires: '2027-05-31',
+      controls: ['NIST SC-28', 'PCI DSS 3.4'],
+    },
+  ),
+  ...forPacks(
+    [
+      ['tap', 'TAP-IAM-7'],
+      ['tap-guard', 'tap_resource_policy_principals'],
+    ],
+    {
+      stack: 'governance-stackset',
+      path: 'RuleBundles/Policy',
+      accepts: [policyActions(['s3:*', 's3:GetObject', 's3:GetObjectVersion'])],
+      reason:
+        'Principal "*" is how S3 grants an organization: the only Allow is s3:GetObject/GetObjectVersion on rules/*, conditioned on aws:PrincipalOrgID (the OrganizationId parameter) and on aws:PrincipalArn being the named hook role (OrderBrokerGuardHook-dev-us-east-2 on dev) that every StackSet instance creates; the s3:* statements are the TLS-only denies.',
+      owner: OWNERS.security,
+      approvedBy: 'security-engineering',
+      reference: 'ISSUE-12',
+      expires: '2027-05-31',
+      controls: ['NIST AC-3', 'NIST AC-6'],
+    },
+  ),
+
   // --- Data ----------------------------------------------------------------------------------------------
   {
     layer: 'cdk-nag-aws-solutions',

@@ -51,11 +51,12 @@ export interface RegisterEntry {
   /** Construct path relative to the stack, e.g. `Platform/LoadBalancing/Alb/ProductionListener`. */
   readonly path: string;
   /**
-   * The stack the path is in: the platform stack or the governance stack (`OrderBrokerGovernance-<profile>`).
+   * The stack the path is in: the platform stack, the governance stack (`OrderBrokerGovernance-<profile>`) or the
+   * organization's StackSet stack (`OrderBrokerGovernance-<profile>-StackSet`).
    *
    * @default 'platform'
    */
-  readonly stack?: 'platform' | 'governance';
+  readonly stack?: 'platform' | 'governance' | 'governance-stackset';
   /** Why the finding is accepted, checkable against the template by a reviewer. */
   readonly reason: string;
   /** Team that owns the decision and renews or removes it. */

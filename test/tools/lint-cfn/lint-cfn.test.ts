@@ -157,8 +157,10 @@ describe('npm run lint:cfn with cfn-lint', () => {
     const first = lintCfn({ cdkOut, outDir: tmp('out-'), baseDir: cdkOut, log: quiet });
     expect(first.templates).toEqual([
       'OrderBroker-dev.template.json',
+      'OrderBrokerGovernance-dev-StackSet.template.json',
       'OrderBrokerGovernance-dev.template.json',
       'prod/OrderBroker-prod.template.json',
+      'prod/OrderBrokerGovernance-prod-StackSet.template.json',
       'prod/OrderBrokerGovernance-prod.template.json',
     ]);
     // Not only no error: every warning is fixed or acknowledged too, so a lost register entry shows up here.

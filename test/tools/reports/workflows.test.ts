@@ -8,6 +8,17 @@ describe('the CI workflow passes actionlint', () => {
     expect(await lintWorkflows(files)).toEqual([]);
   });
 
+  test('every action is pinned to a full commit SHA, with the release tag as a comment', () => {
+    const uses = workflowFiles(REPO_ROOT).flatMap((f) =>
+      f.text
+        .split('\n')
+        .filter((l) => /^\s*-?\s*uses:/.test(l))
+        .map((l) => l.trim()),
+    );
+    expect(uses.length).toBeGreaterThan(0);
+    for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+  });
+
   test('a workflow with an unknown key and an expression in a run script is reported', async () => {
     const broken = [
       'on: pull_request',
