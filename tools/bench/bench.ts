@@ -1,7 +1,7 @@
 /**
  * The gate benchmark behind `npm run bench`: how much the compliance gate costs a synth, measured on this machine.
  *
- * Each run synthesizes the stack twice, each time in a fresh Node process (tools/bench/synth-once.ts, so neither
+ * Each run synthesizes the stack twice, each time in a fresh Node process (scripts/bench-synth-once.ts, so neither
  * side profits from the other's module cache or JIT): once with `createApp({ complianceGate: false })` (no
  * validation plugins, not even the CloudFormation linter bundled in aws-cdk-lib) and once with the full gate. The
  * order alternates between runs so drift on a shared machine does not favour one side. A benchmark prints; it never
@@ -49,14 +49,14 @@ export function parseSynthRun(gate: boolean, res: ChildResult): SynthRun {
   return JSON.parse(line) as SynthRun;
 }
 
-/** One synth in a fresh Node process (tools/bench/synth-once.ts). */
+/** One synth in a fresh Node process (scripts/bench-synth-once.ts). */
 export const synthOnce: SynthOnce = (gate, profile) => {
   const res = spawnSync(
     process.execPath,
     [
       '--import',
       'tsx',
-      path.join(__dirname, 'synth-once.ts'),
+      path.join(REPO_ROOT, 'scripts', 'bench-synth-once.ts'),
       '--gate',
       gate ? 'on' : 'off',
       '--profile',

@@ -1,8 +1,7 @@
 /**
- * One measured synth, run by scripts/bench.ts in a fresh process: builds the app with or without the
- * compliance gate, synthesizes it into a temporary directory and prints one JSON line with the timings.
- *
- *   tsx tools/bench/synth-once.ts --gate on|off --profile dev
+ * One measured synth: builds the app with or without the compliance gate, synthesizes it into a temporary
+ * directory and returns the timings. The benchmark runs it in a fresh process through its CLI,
+ * scripts/bench-synth-once.ts (one JSON line on stdout).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -32,25 +31,15 @@ export interface SynthRun {
   readonly phases: Record<string, number>;
 }
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function main(): void {
-  const loadMs = performance.now();
-  const gateArg = arg('--gate');
-  if (gateArg !== 'on' && gateArg !== 'off') {
-    throw new Error(`--gate = ${JSON.stringify(gateArg ?? null)}: expected on or off`);
-  }
-  const profile = arg('--profile') ?? 'dev';
+/** Measures one synth of `profile`, gated or not; `loadMs` is the process's time before the call. */
+export function measureSynth(gate: boolean, profile: string, loadMs: number): SynthRun {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderbroker-bench-'));
   try {
     const t0 = performance.now();
     const { app } = createApp({
       context: { ...cdkJsonContext(), profile },
       outdir,
-      complianceGate: gateArg === 'on',
+      complianceGate: gate,
     });
     const t1 = performance.now();
     const pluginMs: Record<string, number> = {};
@@ -80,8 +69,8 @@ function main(): void {
       ...pluginMs,
       ...(lastPlugin === undefined ? {} : { report: Math.round(t2 - lastPlugin) }),
     };
-    const run: SynthRun = {
-      gate: gateArg === 'on',
+    return {
+      gate,
       profile,
       loadMs: Math.round(loadMs),
       constructMs: Math.round(t1 - t0),
@@ -89,10 +78,7 @@ function main(): void {
       totalMs: Math.round(t2 - t0),
       phases,
     };
-    process.stdout.write(`${JSON.stringify(run)}\n`);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
-
-main();
