@@ -1,4 +1,5 @@
 import { App, type IAspect, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { ASPECT_PRIORITIES } from '../../aspects';
 import { Aspects } from 'aws-cdk-lib';
 
@@ -25,7 +26,12 @@ export function ruleTestStack(): { app: App; stack: Stack } {
 
 /** Adds the rules (READONLY, after any MUTATING Aspect), synthesizes, and returns their findings. */
 export function findingsOf(app: App, ...rules: IAspect[]): Finding[] {
-  for (const rule of rules) Aspects.of(app).add(rule, { priority: ASPECT_PRIORITIES.TAG });
+  return findingsIn(app, app, ...rules);
+}
+
+/** {@link findingsOf} with the rules applied to `scope` only (one stack of a multi-stack app). */
+export function findingsIn(app: App, scope: IConstruct, ...rules: IAspect[]): Finding[] {
+  for (const rule of rules) Aspects.of(scope).add(rule, { priority: ASPECT_PRIORITIES.TAG });
   app.synth();
   const findings: Finding[] = [];
   for (const construct of app.node.findAll()) {
