@@ -19,13 +19,20 @@ export function resourceTags(node: IConstruct): Record<string, string> | undefin
   if (!manager && !TAGGABLE_RESOURCE_TYPES.has(node.cfnResourceType)) return undefined;
   // tagPropertyName is the L1 prop name (`tags`); the template property is its PascalCase form (`Tags`).
   const property = (manager?.tagPropertyName ?? 'Tags').replace(/^./, (c) => c.toUpperCase());
-  const rendered = render(node).properties[property] as unknown;
+  return tagsOf(render(node).properties[property]);
+}
+
+/**
+ * A rendered tag property as a map: a list of `{ Key, Value }` (entries without a string Key are skipped) or a map;
+ * a value that is not a string (a token) is kept as its JSON. Also what the reports read from a template.
+ */
+export function tagsOf(rendered: unknown): Record<string, string> {
   const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
   if (Array.isArray(rendered)) {
     return Object.fromEntries(
-      (rendered as Array<{ Key?: unknown; Value?: unknown }>)
+      (rendered as Array<{ Key?: unknown; Value?: unknown } | null>)
         .filter((t) => typeof t?.Key === 'string')
-        .map((t) => [t.Key as string, text(t.Value)]),
+        .map((t) => [t!.Key as string, text(t!.Value)]),
     );
   }
   if (rendered && typeof rendered === 'object') {

@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { REQUIRED_TAG_KEYS } from '../../aspects/required-tags';
 import type { ProfileAssembly } from './assembly';
 import { cmp } from './findings';
+import { tagsOf } from '../../aspects/tags/resource-tags';
 import { TAGGABLE_SOURCE } from '../../aspects/tags/taggable-types';
 
 /** Tags the inventory shows: the three the tag policy requires, then `Environment` (set by the same Aspect). */
@@ -47,19 +48,7 @@ export interface TagInventory {
 
 /** The tags of a template resource (`Tags` as a `{ Key, Value }` list or as a map); non-string values as JSON. */
 export function resourceTags(properties: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
-  const raw = properties?.Tags;
-  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-  if (Array.isArray(raw)) {
-    return Object.fromEntries(
-      raw
-        .filter((t): t is { Key: unknown; Value: unknown } => typeof t === 'object' && t !== null && 'Key' in t)
-        .map((t) => [text(t.Key), text(t.Value)]),
-    );
-  }
-  if (raw && typeof raw === 'object') {
-    return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, text(v)]));
-  }
-  return {};
+  return tagsOf(properties?.Tags);
 }
 
 function coverageOf(stack: string, profile: string, rows: readonly TagRow[]): TagCoverage {

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { ProfileName } from '../../config/types';
+import { render } from '../../../aspects/template';
 import { layer, type LayerId, layerOrder } from '../layers';
 import { REGISTER } from './entries';
 import type { Binding, RegisterEntry } from './types';
@@ -299,14 +300,6 @@ export function scopeProblems(
   return problems;
 }
 
-/** The properties of a resource as they will be rendered in the template (tokens resolved, overrides applied). */
-export function renderedProperties(resource: CfnResource): Record<string, unknown> {
-  const rendered = Stack.of(resource).resolve(
-    (resource as unknown as { _toCloudFormation(): object })._toCloudFormation(),
-  ) as { Resources: Record<string, { Properties?: Record<string, unknown> }> };
-  return Object.values(rendered.Resources)[0]?.Properties ?? {};
-}
-
 /**
  * The values at a property path (`A.B[*].C`): a list at the end of the path contributes its elements; a missing
  * key contributes nothing.
@@ -382,7 +375,7 @@ export function bindingViolations(binding: Binding, properties: Record<string, u
 /** Why a resource falls outside what an entry accepts; empty when the entry is unbound or everything matches. */
 export function entryViolations(entry: RegisterEntry, resource: CfnResource): string[] {
   if (!entry.accepts || entry.accepts.length === 0) return [];
-  const properties = renderedProperties(resource);
+  const properties = render(resource).properties;
   return entry.accepts.flatMap((b) => bindingViolations(b, properties));
 }
 

@@ -4,9 +4,9 @@ import {
   describeEntry,
   entriesFor,
   findConstruct,
-  renderedProperties,
   resourceOf,
 } from '../../../lib/compliance/register/engine';
+import { render } from '../../../aspects/template';
 import { REGISTER } from '../../../lib/compliance/register/entries';
 import type { Binding, RegisterEntry } from '../../../lib/compliance/register/types';
 import { blocking, suppressed, synthWithGate } from '../../helpers/gate';
@@ -39,7 +39,7 @@ function setFirst(properties: Record<string, unknown>, propertyPath: string, val
 
 /** Breaks the entry's first binding on its resource. */
 function breakBinding(resource: CfnResource, binding: Binding): void {
-  const properties = structuredClone(renderedProperties(resource));
+  const properties = structuredClone(render(resource).properties);
   let key: string;
   switch (binding.kind) {
     case 'values':
