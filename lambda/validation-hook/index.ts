@@ -37,7 +37,7 @@ export interface HookDeps {
  * Runs the validation and reports the verdict to CodeDeploy. It reports `Failed` on every error it can
  * catch (bad settings, unreachable green, unexpected exceptions): a hook that does not report holds the
  * deployment until CodeDeploy's hook timeout. Only when CodeDeploy itself cannot be told does it throw,
- * so the failure shows in the function's Errors metric (alarmed).
+ * so the failure shows in the function's Errors metric, whose alarm is a rollback alarm of the deployment group.
  */
 export async function runHook(event: LifecycleHookEvent, deps: HookDeps): Promise<HookOutcome> {
   if (!event?.DeploymentId || !event?.LifecycleEventHookExecutionId) {
@@ -73,13 +73,22 @@ export async function runHook(event: LifecycleHookEvent, deps: HookDeps): Promis
       ...(deps.connectionsOpened ? { connectionsOpened: deps.connectionsOpened() } : {}),
     }),
   );
-  await deps.codedeploy.send(
-    new PutLifecycleEventHookExecutionStatusCommand({
-      deploymentId: event.DeploymentId,
-      lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
-      status: outcome.status === 'Succeeded' ? LifecycleEventStatus.SUCCEEDED : LifecycleEventStatus.FAILED,
-    }),
-  );
+  try {
+    await deps.codedeploy.send(
+      new PutLifecycleEventHookExecutionStatusCommand({
+        deploymentId: event.DeploymentId,
+        lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
+        status: outcome.status === 'Succeeded' ? LifecycleEventStatus.SUCCEEDED : LifecycleEventStatus.FAILED,
+      }),
+    );
+  } catch (err) {
+    // The SDK retries a call whose answer was lost; the retry of a report that landed gets this. The verdict is
+    // recorded: throwing would count an Error, and the Errors alarm is a rollback alarm of the deployment group.
+    if ((err as Error).name !== 'LifecycleEventAlreadyCompletedException') throw err;
+    deps.log(
+      JSON.stringify({ message: 'verdict already recorded by CodeDeploy', deploymentId: event.DeploymentId }),
+    );
+  }
   return outcome;
 }
 

@@ -262,7 +262,7 @@ export class ValidationHook extends Construct {
       timeout: this.timeout,
       reservedConcurrentExecutions: reservedConcurrency,
       // CodeDeploy invokes asynchronously; a retry would report twice on one hook execution. A crash is
-      // caught by the Errors alarm instead, and the SRE stops the deployment.
+      // caught by the Errors alarm instead, a rollback alarm of the deployment group.
       retryAttempts: 0,
       role: this.role,
       logGroup: this.logGroup,
@@ -305,10 +305,26 @@ export class ValidationHook extends Construct {
       }),
     );
 
+    // Errors and throttles together: a throttled hook does not run either, and this is the rollback alarm (the
+    // deployment group has room for one: CodeDeploy's limit is 10). FILL: no invocation is 0, not missing data.
     this.errorsAlarm = this.alarm('ErrorsAlarm', {
       alarmDescription:
-        'Validation hook crashed or timed out without reporting: this is a rollback alarm of the deployment group, so CodeDeploy stops the deployment and rolls it back.',
-      metric: this.function.metricErrors({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
+        'Validation hook crashed, timed out or was throttled without reporting: this is a rollback alarm of the deployment group, so CodeDeploy stops the deployment and rolls it back.',
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(errors, 0) + FILL(throttles, 0)',
+        usingMetrics: {
+          errors: this.function.metricErrors({
+            period: Duration.minutes(1),
+            statistic: cloudwatch.Stats.SUM,
+          }),
+          throttles: this.function.metricThrottles({
+            period: Duration.minutes(1),
+            statistic: cloudwatch.Stats.SUM,
+          }),
+        },
+        period: Duration.minutes(1),
+        label: 'Validation hook errors + throttles',
+      }),
       threshold: 1,
     });
     this.throttlesAlarm = this.alarm('ThrottlesAlarm', {

@@ -182,6 +182,19 @@ describe('validation hook against a local stand-in for green', () => {
     await expect(runHook(EVENT, deps(env(base)))).rejects.toThrow('AccessDeniedException');
   });
 
+  test('a report CodeDeploy already recorded (a retried call) is not an error: no false rollback', async () => {
+    const already = Object.assign(new Error('lifecycle event already completed'), {
+      name: 'LifecycleEventAlreadyCompletedException',
+    });
+    codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).rejects(already);
+    const d = deps(env(base));
+    await expect(runHook(EVENT, d)).resolves.toMatchObject({ status: 'Succeeded' });
+    expect(d.lines.map((l) => JSON.parse(l).message)).toEqual([
+      'validation verdict',
+      'verdict already recorded by CodeDeploy',
+    ]);
+  });
+
   test('the Lambda handler reads its settings from the environment and reuses its connections', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, env(base, { orders: '20', warmupOrders: '4', concurrency: '2' }));

@@ -125,6 +125,17 @@ async function forwardTargets(elbv2: StackDeployClients['elbv2'], listenerArn: s
  * production is split between both groups (a deployment is shifting traffic), forwards to a group that is
  * neither blue nor green, or when the test listener does not forward to the other color.
  */
+/** Stack statuses this command will not deploy over, with what to do instead. */
+const STUCK_STATUSES: Readonly<Record<string, string>> = {
+  ROLLBACK_COMPLETE:
+    'a failed create that rolled back; CloudFormation cannot update it. Delete it (aws cloudformation delete-stack), then run this again (it creates without rollback)',
+  ROLLBACK_FAILED:
+    'a create rollback stopped (deletion-protected ALB or database?). Follow docs/first-deploy.md, "Giving up on a half-created stack", then run this again',
+  DELETE_FAILED: 'a delete stopped; finish or retry the delete, then run this again',
+  UPDATE_ROLLBACK_FAILED:
+    'an update rollback stopped: continue it (aws cloudformation continue-update-rollback), then run this again',
+};
+
 export async function liveTargetGroup(
   elbv2: StackDeployClients['elbv2'],
   live: LiveListeners,
@@ -267,10 +278,23 @@ export async function stackDeploy(
   } catch (err) {
     if (!/does not exist/.test((err as Error).message ?? '')) throw err;
   }
-  // A failed first create kept by --no-rollback (CREATE_FAILED) resumes like a first create: nothing serves yet,
-  // and the same command retries the failed resources (CloudFormation "preserve successfully provisioned resources").
-  const resuming = stack?.StackStatus === 'CREATE_FAILED';
-  const exists = stack !== undefined && stack.StackStatus !== 'REVIEW_IN_PROGRESS' && !resuming;
+  const status = stack?.StackStatus;
+  const stuck = STUCK_STATUSES[status ?? ''];
+  if (stuck) return { status: 'refused', reasons: [`${stackName} is ${status}: ${stuck}`] };
+  // A failed first create kept by --no-rollback (CREATE_FAILED, or UPDATE_FAILED when a resume failed too: the
+  // stack never completed, so it has no outputs) resumes like a first create: nothing serves yet, and the same
+  // command retries the failed resources (CloudFormation "preserve successfully provisioned resources").
+  const neverCompleted = (stack?.Outputs ?? []).length === 0;
+  const resuming = status === 'CREATE_FAILED' || (status === 'UPDATE_FAILED' && neverCompleted);
+  if (status === 'UPDATE_FAILED' && !resuming) {
+    return {
+      status: 'refused',
+      reasons: [
+        `${stackName} is UPDATE_FAILED with its resources kept (an update ran without rollback): roll it back first (aws cloudformation rollback-stack --stack-name ${stackName}), then run this again`,
+      ],
+    };
+  }
+  const exists = stack !== undefined && status !== 'REVIEW_IN_PROGRESS' && !resuming;
   if (stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
     return { status: 'refused', reasons: [`${stackName} is ${stack.StackStatus}: wait for it to finish`] };
   }
@@ -336,7 +360,13 @@ export async function stackDeploy(
       '--fail-on',
       kind,
     ]);
-    if (code !== 0 && !confirmed) {
+    if (code !== 0 && kind === 'destructive' && resuming) {
+      // CloudFormation cannot replace a resource of a paused create: it would ask to roll back, which the
+      // deletion-protected ALB and database turn into ROLLBACK_FAILED. No confirmation lets that through.
+      refusals.push(
+        `cdk diff reports changes that replace, delete or orphan a resource of the half-created ${stackName}; a resume cannot replace resources: undo that change, or give up on the stack (docs/first-deploy.md, "Giving up on a half-created stack")`,
+      );
+    } else if (code !== 0 && !confirmed) {
       refusals.push(
         `cdk diff reports ${kind === 'destructive' ? 'changes that replace, delete or orphan a resource' : 'changes that broaden permissions'} (see the diff above); review them and pass ${flag} to go ahead`,
       );
@@ -381,7 +411,7 @@ export async function stackDeploy(
     // The ALB and the database are deletion-protected from their creation: a create rollback would end in
     // ROLLBACK_FAILED. Without rollback a failed create stays CREATE_FAILED and this same command resumes it.
     deployArgs.push('--no-rollback');
-    if (resuming) progress.step(`${stackName} is CREATE_FAILED: resuming the first create`);
+    if (resuming) progress.step(`${stackName} is ${status}: resuming the first create`);
   }
   if (breakGlass) {
     // A stack tag would propagate to every resource (a stack-wide update); the change set name is recorded

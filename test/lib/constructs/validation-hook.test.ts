@@ -297,8 +297,39 @@ describe('ValidationHook in the platform stack', () => {
     });
   });
 
+  test('ErrorsAlarm (the rollback alarm) counts errors and throttles, a missing datapoint as 0, and notifies on ALARM and OK', () => {
+    const topic = ref(stack.platform.observability.topic);
+    const alarm = template.toJSON().Resources[id(hook.node.findChild('ErrorsAlarm'))].Properties;
+    const metric = (name: string) => ({
+      Namespace: 'AWS/Lambda',
+      MetricName: name,
+      Dimensions: [{ Name: 'FunctionName', Value: ref(hook.function) }],
+    });
+    expect(alarm).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+    expect(alarm.Metrics).toEqual([
+      {
+        Id: 'expr_1',
+        Expression: 'FILL(errors, 0) + FILL(throttles, 0)',
+        Label: 'Validation hook errors + throttles',
+        ReturnData: true,
+      },
+      { Id: 'errors', MetricStat: { Metric: metric('Errors'), Period: 60, Stat: 'Sum' }, ReturnData: false },
+      {
+        Id: 'throttles',
+        MetricStat: { Metric: metric('Throttles'), Period: 60, Stat: 'Sum' },
+        ReturnData: false,
+      },
+    ]);
+  });
+
   test.each([
-    ['ErrorsAlarm', 'Errors', 'Sum', 1],
     ['ThrottlesAlarm', 'Throttles', 'Sum', 1],
     ['DurationAlarm', 'Duration', 'Maximum', 48000],
   ])('%s notifies the SRE topic on ALARM and OK', (alarmId, metricName, statistic, threshold) => {

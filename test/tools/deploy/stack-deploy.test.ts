@@ -4,6 +4,7 @@ import {
   DescribeStackResourceDriftsCommand,
   DescribeStacksCommand,
   DetectStackDriftCommand,
+  type StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import { CodeDeployClient, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
 import {
@@ -190,6 +191,15 @@ describe('the exact CDK CLI calls', () => {
     expect(elbv2.commandCalls(DescribeListenersCommand)).toHaveLength(0);
   });
 
+  test('a resume that failed again (UPDATE_FAILED, never completed: no outputs) is resumed the same way', async () => {
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: DEV, StackStatus: 'UPDATE_FAILED', CreationTime: new Date() }],
+    });
+    await expect(cli(['--profile', 'dev'])).resolves.toBe(STACK_EXIT.ok);
+    expect(commands.at(-1)).toContain('--no-rollback');
+    expect(elbv2.commandCalls(DescribeListenersCommand)).toHaveLength(0);
+  });
+
   test('a failed first create kept as CREATE_FAILED is resumed by the same command, without rollback', async () => {
     cfn.on(DescribeStacksCommand).resolves({
       Stacks: [{ StackName: DEV, StackStatus: 'CREATE_FAILED', CreationTime: new Date() }],
@@ -215,6 +225,47 @@ describe('the exact CDK CLI calls', () => {
 
 describe('refusals (exit 4, nothing deployed)', () => {
   const expectNothingDeployed = () => expect(commands.map((c) => c[2])).not.toContain('deploy');
+
+  test.each([
+    ['ROLLBACK_COMPLETE', 'delete-stack'],
+    ['ROLLBACK_FAILED', 'Giving up on a half-created stack'],
+    ['DELETE_FAILED', 'retry the delete'],
+    ['UPDATE_ROLLBACK_FAILED', 'continue-update-rollback'],
+  ])('a stack in %s is refused with what to do instead, before any other call', async (status, hint) => {
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: DEV, StackStatus: status as StackStatus, CreationTime: new Date() }],
+    });
+    await expect(cli(['--profile', 'dev'])).resolves.toBe(STACK_EXIT.refused);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^refused: ${DEV} is ${status}: .*${hint}`));
+    expect(commands).toEqual([]);
+  });
+
+  test('UPDATE_FAILED on a stack that completed once (an update without rollback) is refused: roll back first', async () => {
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: DEV,
+          StackStatus: 'UPDATE_FAILED',
+          CreationTime: new Date(),
+          Outputs: [{ OutputKey: 'LoadBalancerDns', OutputValue: 'alb.internal' }],
+        },
+      ],
+    });
+    await expect(cli(['--profile', 'dev'])).resolves.toBe(STACK_EXIT.refused);
+    expect(lines[0]).toContain('aws cloudformation rollback-stack --stack-name OrderBroker-dev');
+    expect(commands).toEqual([]);
+  });
+
+  test('a resume that would replace a resource is refused even with --confirm-destructive', async () => {
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: DEV, StackStatus: 'CREATE_FAILED', CreationTime: new Date() }],
+    });
+    exitCodes['diff:destructive'] = 1;
+    await expect(cli(['--profile', 'dev', '--confirm-destructive'])).resolves.toBe(STACK_EXIT.refused);
+    expect(lines.at(-1)).toContain('a resume cannot replace resources');
+    expectNothingDeployed();
+  });
 
   test('the prod profile as shipped: every placeholder named, before any AWS call', async () => {
     await expect(cli(['--profile', 'prod'])).resolves.toBe(STACK_EXIT.refused);
