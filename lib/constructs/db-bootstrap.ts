@@ -208,6 +208,8 @@ export class DbBootstrap extends Construct {
       },
       bundling: {
         forceDockerBundling: false,
+        // esbuild's per-bundle size summary is noise in every synth; its warnings and errors still print.
+        logLevel: nodejs.LogLevel.WARNING,
         minify: false,
         sourceMap: false,
         target: 'node24',

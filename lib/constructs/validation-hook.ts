@@ -287,6 +287,8 @@ export class ValidationHook extends Construct {
         // Local esbuild (a pinned devDependency): no Docker, no network. Unminified and without source maps
         // to keep every synth fast; the handler is small and readable in the console as it is.
         forceDockerBundling: false,
+        // esbuild's per-bundle size summary is noise in every synth; its warnings and errors still print.
+        logLevel: nodejs.LogLevel.WARNING,
         minify: false,
         sourceMap: false,
         target: 'node24',
