@@ -31,7 +31,14 @@ export function synthesizeStack(profile: string, overrides: Record<string, unkno
   try {
     const { app, stack } = createApp({
       // As the CLI does: construct paths in the template metadata, so the plan can cite them.
-      context: { ...cdkJsonContext(), 'aws:cdk:enable-path-metadata': true, ...overrides, profile },
+      // No bundling: the plan reads no Lambda code, only the template's numbers (CDK's documented way to skip it).
+      context: {
+        ...cdkJsonContext(),
+        'aws:cdk:enable-path-metadata': true,
+        'aws:cdk:bundling-stacks': [],
+        ...overrides,
+        profile,
+      },
       outdir,
       complianceGate: false,
     });
