@@ -7,12 +7,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../../lib/app';
 import { CONTROL_TOWER_PLUGIN_NAME, TAP_GUARD_PLUGIN_NAME } from '../../../lib/compliance/layers';
 import { cfnGuardBinary } from '../../../lib/compliance/guard';
-import { cdkJsonContext } from '../../helpers/synth';
+import { cdkJsonContext, SKIP_BUNDLING } from '../../helpers/synth';
 
 // cfn-guard over ~240 rule files takes 10 s alone and over a minute on a loaded 2-CPU machine: the two runs below
 // carry their own timeouts. One gated app per file (no synthesis: the gate's plugins are read, not run; assets are staged at construction).
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'governance-'));
-const tap = createApp({ context: cdkJsonContext(), outdir });
+// The governance stacks have no Lambda bundle; the platform's are not under test here.
+const tap = createApp({ context: { ...cdkJsonContext(), ...SKIP_BUNDLING }, outdir });
 const template = Template.fromStack(tap.governance);
 const hooks = template.findResources('AWS::CloudFormation::GuardHook');
 
