@@ -1,38 +1,19 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import type { StackOutputKey } from '../../lib/stack-outputs';
+import { STACK_OUTPUT_KEYS, type StackOutputKey } from '../../lib/stack-outputs';
+
+/** Outputs for people (the alerts topic, the stream), not read by the deploy CLI or the scenario runners. */
+const NOT_READ = ['SreTopicArn', 'TradesStreamName'] as const;
+
+/** A stack output the deploy CLI and the scenario runners read. */
+export type OutputKey = Exclude<StackOutputKey, (typeof NOT_READ)[number]>;
 
 /**
- * The stack outputs the deploy CLI and the scenario runners use: a subset of the stack's outputs
- * (lib/stack-outputs.ts), checked by the compiler.
+ * The stack outputs the deploy CLI and the scenario runners use: the stack's outputs (lib/stack-outputs.ts, the
+ * one list) without {@link NOT_READ}, in template order.
  */
-export const OUTPUT_KEYS = [
-  'LoadBalancerDns',
-  'ProductionUrl',
-  'ProductionPort',
-  'ProductionListenerArn',
-  'TestListenerArn',
-  'BlueTargetGroupArn',
-  'GreenTargetGroupArn',
-  'ClusterName',
-  'ServiceName',
-  'Architecture',
-  'Arm64TaskDefinitionArn',
-  'X8664TaskDefinitionArn',
-  'CodeDeployApplication',
-  'DeploymentGroupName',
-  'ScalableTargetId',
-  'ContainerName',
-  'ContainerPort',
-  'CapacityProviderStrategy',
-  'TaskSubnetIds',
-  'TaskSecurityGroupIds',
-  'ValidationHookFunctionName',
-  'ValidationHookFunctionArn',
-  'PreOpenTasks',
-  'HealthCheckPath',
-] as const satisfies readonly StackOutputKey[];
-
-export type OutputKey = (typeof OUTPUT_KEYS)[number];
+export const OUTPUT_KEYS: readonly OutputKey[] = STACK_OUTPUT_KEYS.filter(
+  (k): k is OutputKey => !(NOT_READ as readonly string[]).includes(k),
+);
 
 /** Outputs of a deployed OrderBroker stack, by key. */
 export type StackOutputs = Readonly<Record<OutputKey, string>>;
