@@ -527,19 +527,13 @@ export function platformCost(
   const days = h / 24;
   const fmt = (n: number) => String(round(n, 4));
   const lines: PlatformCostLine[] = [];
+  /** `sources.length` resources billed by the hour, the whole month. */
+  const hourly = (id: string, item: string, sources: SourceRef[], price: number) =>
+    line(id, item, `${sources.length} x ${h} h`, `${price}/h`, sources.length * h * price, sources);
 
   const nat = resources.natGateways;
   if (nat.length > 0) {
-    lines.push(
-      line(
-        'nat-hours',
-        'NAT gateways',
-        `${nat.length} x ${h} h`,
-        `${p('natGatewayHour')}/h`,
-        nat.length * h * p('natGatewayHour'),
-        nat,
-      ),
-    );
+    lines.push(hourly('nat-hours', 'NAT gateways', nat, p('natGatewayHour')));
     lines.push(
       line(
         'nat-data',
@@ -551,17 +545,7 @@ export function platformCost(
     );
   }
   if (resources.publicIpv4.length > 0) {
-    const n = resources.publicIpv4.length;
-    lines.push(
-      line(
-        'public-ipv4',
-        'Public IPv4 addresses',
-        `${n} x ${h} h`,
-        `${p('publicIpv4Hour')}/h`,
-        n * h * p('publicIpv4Hour'),
-        resources.publicIpv4,
-      ),
-    );
+    lines.push(hourly('public-ipv4', 'Public IPv4 addresses', resources.publicIpv4, p('publicIpv4Hour')));
   }
   const endpoints = resources.interfaceEndpoints;
   if (endpoints.length > 0) {
@@ -589,16 +573,7 @@ export function platformCost(
   }
   const albs = resources.applicationLoadBalancers;
   if (albs.length > 0) {
-    lines.push(
-      line(
-        'alb-hours',
-        'Application Load Balancer',
-        `${albs.length} x ${h} h`,
-        `${p('albHour')}/h`,
-        albs.length * h * p('albHour'),
-        albs,
-      ),
-    );
+    lines.push(hourly('alb-hours', 'Application Load Balancer', albs, p('albHour')));
     lines.push(
       line(
         'alb-lcu',
@@ -623,16 +598,7 @@ export function platformCost(
           `no price for the DB instance class of ${refs.map((r) => r.logicalId).join(', ')}; add it from https://aws.amazon.com/rds/aurora/pricing/`,
         );
       }
-      lines.push(
-        line(
-          `aurora-${cls}`,
-          `Aurora PostgreSQL ${cls}`,
-          `${refs.length} x ${h} h`,
-          `${price.price}/h`,
-          refs.length * h * price.price,
-          refs,
-        ),
-      );
+      lines.push(hourly(`aurora-${cls}`, `Aurora PostgreSQL ${cls}`, refs, price.price));
     }
     const storage = u('auroraStorageGb');
     lines.push(
@@ -671,13 +637,11 @@ export function platformCost(
   if (streams.length > 0) {
     const ingest = u('kinesisIngestGbPerDay');
     lines.push(
-      line(
+      hourly(
         'kinesis-hours',
         'Kinesis on-demand streams',
-        `${streams.length} x ${h} h`,
-        `${p('kinesisOnDemandStreamHour')}/h`,
-        streams.length * h * p('kinesisOnDemandStreamHour'),
         streams.map((s) => s.source),
+        p('kinesisOnDemandStreamHour'),
       ),
     );
     lines.push(
