@@ -1,4 +1,5 @@
 import type { IConstruct } from 'constructs';
+import { MAX_DEPLOYMENT_GROUP_ALARMS } from '../../lib/constructs/blue-green';
 import { type RuleInfo, TapRule } from '../rule';
 import { asList, referencedLogicalIds, render, resourceOfType, stackResources } from '../template';
 import { alarmMetrics } from './alarm-metrics';
@@ -64,6 +65,13 @@ export class DeploymentRollbackRule extends TapRule {
       const missing = REQUIRED_ROLLBACK_TRIGGERS.filter((t) => !metrics.some((m) => t.matches(m)));
       if (missing.length > 0) {
         this.report(node, `has no rollback alarm on ${missing.map((t) => t.name).join(', ')}`);
+      }
+      const count = asList(alarms.Alarms).length;
+      if (count > MAX_DEPLOYMENT_GROUP_ALARMS) {
+        this.report(
+          node,
+          `watches ${count} alarms; CodeDeploy accepts at most ${MAX_DEPLOYMENT_GROUP_ALARMS} per deployment group (the create or update fails with AlarmsLimitExceededException)`,
+        );
       }
     }
     const watched = asList(alarms?.Alarms as Array<{ Name?: unknown }> | undefined).flatMap((a) =>

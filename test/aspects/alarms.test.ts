@@ -218,6 +218,24 @@ describe('TAP-ALM-3 deployment rollback', () => {
     );
   });
 
+  test('fails with TAP-ALM-3 when the group watches more alarms than CodeDeploy accepts (10)', () => {
+    const { app, stack } = ruleTestStack();
+    const config = triggers(stack).alarmConfiguration;
+    const extra = Array.from({ length: 11 - config.alarms.length }, (_, i) => ({
+      name: cfnAlarm(stack, `Extra${i}`, { namespace: 'Test', metricName: `Extra${i}`, period: 60 }).ref,
+    }));
+    group(stack, {
+      alarmConfiguration: { enabled: true, alarms: [...config.alarms, ...extra] },
+      autoRollbackConfiguration: {
+        enabled: true,
+        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
+      },
+    });
+    expect(findingsOf(app, new DeploymentRollbackRule()).map((f) => f.message)).toEqual([
+      expect.stringContaining('watches 11 alarms; CodeDeploy accepts at most 10 per deployment group'),
+    ]);
+  });
+
   test('fails with TAP-ALM-3 when the group watches no alarms', () => {
     const { app, stack } = ruleTestStack();
     group(stack, {
