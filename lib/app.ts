@@ -5,6 +5,7 @@ import { LIBRARY_ACKNOWLEDGEMENTS, REGISTER } from './compliance/register/entrie
 import type { LibraryAcknowledgement, RegisterEntry } from './compliance/register/types';
 import { complianceToday } from './compliance/today';
 import { applyComplianceGate, guardParameters } from './compliance/gate';
+import { warmUpCloudFormationLinter } from './compliance/linter';
 import {
   type GuardParameters,
   guardRuleFiles,
@@ -109,6 +110,8 @@ export function createApp(options: CreateAppOptions = {}): TapApp {
   const exchangeCalendar = options.exchangeCalendar ?? loadCalendar();
   const coverage = calendarCoverage(exchangeCalendar, today);
   if (coverage.status === 'fail') throw new CalendarError(coverage.message);
+  // The linter's engine is slow to build the first time in a process: build it off-thread while the app is built.
+  if (complianceGate) warmUpCloudFormationLinter(app);
   const stack = new TapStack(app, config.stackName, { config, exchangeCalendar });
   if (coverage.status === 'warn') {
     Annotations.of(stack).addWarningV2('@orderbroker/calendar-expiring', coverage.message);

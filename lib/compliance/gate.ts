@@ -2,10 +2,10 @@ import {
   type App,
   Aspects,
   type CfnElement,
-  CloudFormationValidatePlugin,
   Stack,
   Token,
   Validations,
+  type IPolicyValidationContext,
   type IPolicyValidationPlugin,
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
@@ -28,6 +28,7 @@ import { STAND_IN_ACCOUNT } from './intrinsics';
 import { CONTAINER_SECRETS_ALLOWED, FOREIGN_PRINCIPALS_ALLOWED } from './access-matrix';
 import { IamEvaluationPlugin } from './iam-evaluation';
 import { networkContract } from './network-contract';
+import { cdkAddsItsLinter, OffThreadCloudFormationValidate } from './linter';
 
 /** Feature flags the gate depends on; synthesis refuses to run the gate without them. */
 export const REQUIRED_FEATURE_FLAGS: Readonly<Record<string, string>> = {
@@ -69,7 +70,8 @@ export interface ComplianceGateOptions {
  *    feature flag that makes it blocking.
  *
  * Any unacknowledged error from any layer stops synthesis with a non-zero exit. The plugins are asked in the order
- * cdk-nag, IAM evaluation, linter, then the two Guard layers, whose cfn-guard runs meanwhile ({@link startGuardsWith}).
+ * cdk-nag, IAM evaluation, linter, then the two Guard layers; the last three run in worker threads meanwhile
+ * ({@link startWith}).
  *
  * @throws Error when a required feature flag is off; RegisterError when the register is malformed
  */
@@ -121,7 +123,10 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): I
   });
   for (const rule of rules) Aspects.of(app).add(rule, { priority: ASPECT_PRIORITIES[rule.info.area] });
 
-  const guards = [
+  // The bundled CloudFormation linter, registered exactly when CDK would add it, so it runs before the Guard layers
+  // (CDK appends it after every registered plugin otherwise).
+  const offThread = [
+    ...(cdkAddsItsLinter(app) ? [new OffThreadCloudFormationValidate()] : []),
     controlTowerPlugin(disabledControlTowerRules(register, config.profile, today)),
     tapGuardPlugin(undefined, guardParameters(config, stack)),
   ];
@@ -130,47 +135,34 @@ export function applyComplianceGate(app: App, options: ComplianceGateOptions): I
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     iamEvaluationPlugin(config, stack),
-    ...linterAsCdkWouldAddIt(app),
-    ...guards,
+    ...offThread,
   ];
-  startGuardsWith(plugins[0], guards);
+  startWith(plugins[0], offThread);
   Validations.of(app).addPlugins(...plugins);
   return plugins;
 }
 
 /**
- * Speed, not verdicts: CDK asks the plugins one after the other, so cfn-guard (a child process) overlaps the
- * in-process layers only if it starts before them and is read after them. The Guard layers start cfn-guard in
- * worker threads when CDK asks `first` for its report (the templates are written by then; see StartableCfnGuard)
- * and report last, after cdk-nag, the IAM evaluation and the CloudFormation linter have worked meanwhile.
+ * Speed, not verdicts: CDK asks the plugins one after the other, so a layer that works off the main thread overlaps
+ * the others only if it starts before them and is read after them. The linter and the two Guard layers start in
+ * worker threads when CDK asks `first` for its report (the templates are written by then; see PluginWorker) and
+ * report last, after cdk-nag and the IAM evaluation have worked meanwhile.
  */
-function startGuardsWith(
+function startWith(
   first: IPolicyValidationPlugin,
-  guards: ReadonlyArray<{ start(templatePaths: readonly string[]): void }>,
+  layers: ReadonlyArray<{ start(context: IPolicyValidationContext): void }>,
 ): void {
   const validate = first.validate.bind(first);
   first.validate = (context) => {
-    for (const guard of guards) {
+    for (const layer of layers) {
       try {
-        guard.start(context.templatePaths);
+        layer.start(context);
       } catch {
-        // Not started (no worker thread): its validate() then runs cfn-guard in-process, as without start.
+        // Not started (no worker thread): its validate() then runs in-process or asks its worker then.
       }
     }
     return validate(context);
   };
-}
-
-/**
- * The CloudFormation linter bundled with aws-cdk-lib, registered here so it runs before the Guard layers (CDK
- * appends it after every registered plugin otherwise). It is CDK's own shared instance (one engine per process,
- * as when CDK adds it) and is registered exactly when CDK would add it: builtin validation on and
- * `CDK_VALIDATION` not `false` (aws-cdk-lib core/lib/private/synthesis-validation.js, defaultValidationEnabled).
- */
-function linterAsCdkWouldAddIt(app: App): IPolicyValidationPlugin[] {
-  return app._builtinCloudFormationValidation && process.env.CDK_VALIDATION !== 'false'
-    ? [CloudFormationValidatePlugin._singletonInstance()]
-    : [];
 }
 
 /** The IAM evaluation layer for this deployment (the contract facts come from the config). */

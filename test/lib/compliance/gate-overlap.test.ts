@@ -1,37 +1,59 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import {
+  CloudFormationValidatePlugin,
+  type IPolicyValidationContext,
+  type PolicyValidationPluginReport,
+} from 'aws-cdk-lib';
+import {
+  applicableRuleFiles,
+  ControlTowerPlugin,
+  ErrorSeverityPlugin,
+  resourceTypesOf,
+} from '../../../lib/compliance/guard';
 import { StartableCfnGuard } from '../../../lib/compliance/guard-run';
+import { OffThreadCloudFormationValidate } from '../../../lib/compliance/linter';
 import { synthWithGate } from '../../helpers/gate';
 
-/**
- * The gate's speed arrangement, on the real dev stack: cfn-guard for both Guard layers starts (in worker threads)
- * when the first plugin is asked, the Guard layers report after the in-process layers, and their reports are
- * exactly what the validator returns in-process on the same templates.
- */
-describe('the Guard layers overlap the in-process layers without changing their reports', () => {
-  const start = jest.spyOn(StartableCfnGuard.prototype, 'start');
-  // Each report is copied as validate() returns it: CDK then edits the objects (relative template paths).
-  const calls: Array<{
-    guard: StartableCfnGuard;
-    context: IPolicyValidationContext;
-    result: PolicyValidationPluginReport;
-  }> = [];
+/** What a spied validate() was asked and returned (copied as returned: CDK then edits the report objects). */
+interface Call<T> {
+  readonly plugin: T;
+  readonly context: IPolicyValidationContext;
+  readonly result: PolicyValidationPluginReport;
+}
+
+/** Records every validate() of a class's instances, passing the result through. */
+function record<T extends { validate(c: IPolicyValidationContext): PolicyValidationPluginReport }>(cls: {
+  prototype: T;
+}): Array<Call<T>> {
+  const calls: Array<Call<T>> = [];
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the plugin as `this`
-  const original = StartableCfnGuard.prototype.validate;
-  const validate = jest.spyOn(StartableCfnGuard.prototype, 'validate').mockImplementation(function (
-    this: StartableCfnGuard,
-    context,
-  ) {
+  const original = cls.prototype.validate;
+  jest.spyOn(cls.prototype, 'validate').mockImplementation(function (this: T, context) {
     const result = original.call(this, context);
-    calls.push({ guard: this, context, result: structuredClone(result) });
+    calls.push({ plugin: this, context, result: structuredClone(result) });
     return result;
   });
-  const inProcess = jest.spyOn(CfnGuardValidator.prototype, 'validate');
+  return calls;
+}
+
+/**
+ * The gate's speed arrangement, on the real dev stack: the bundled linter and cfn-guard for both Guard layers
+ * (the Control Tower rules in two runs) start in worker threads when the first plugin is asked, they report after
+ * the in-process layers, and their reports are exactly what each engine returns in-process on the same templates.
+ */
+describe('the linter and the Guard layers overlap the in-process layers without changing their reports', () => {
+  const start = jest.spyOn(StartableCfnGuard.prototype, 'start');
+  const guardRuns = record(StartableCfnGuard);
+  const controlTower = record(ControlTowerPlugin);
+  const linter = record(OffThreadCloudFormationValidate);
+  const guardInProcess = jest.spyOn(CfnGuardValidator.prototype, 'validate');
+  const linterInProcess = jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate');
   const { tap, report, error } = synthWithGate({ profile: 'dev' });
   const startedFirst = start.mock.invocationCallOrder.every(
-    (order) => order < Math.min(...validate.mock.invocationCallOrder),
+    (order) =>
+      order < Math.min(...(StartableCfnGuard.prototype.validate as jest.Mock).mock.invocationCallOrder),
   );
-  const mainThreadRuns = inProcess.mock.calls.length;
+  const mainThreadRuns = [guardInProcess.mock.calls.length, linterInProcess.mock.calls.length];
   jest.restoreAllMocks();
 
   test('the dev stack passes the gate', () => {
@@ -55,13 +77,32 @@ describe('the Guard layers overlap the in-process layers without changing their 
     expect(reported).toEqual(expect.arrayContaining(['CloudFormation Validate', 'cfn-guard-control-tower']));
   });
 
-  test('both Guard layers started cfn-guard before either was asked, and none ran it on the main thread', () => {
-    expect([calls.length, startedFirst, mainThreadRuns]).toEqual([2, true, 0]);
+  test('three cfn-guard runs (Control Tower in two) started before any was asked; no engine ran on the main thread', () => {
+    expect([guardRuns.length, startedFirst, mainThreadRuns, linter.length]).toEqual([3, true, [0, 0], 1]);
   });
 
-  test("each Guard layer's report is the one the validator returns in-process on the same templates", () => {
-    for (const { guard, context, result } of calls) {
-      expect(result).toEqual(new CfnGuardValidator(guard.props).validate(context));
+  test("each cfn-guard run's report is the one the validator returns in-process on the same templates", () => {
+    for (const { plugin, context, result } of guardRuns) {
+      expect(result).toEqual(new CfnGuardValidator(plugin.props).validate(context));
     }
+  });
+
+  test("the Control Tower layer's report is that of one cfn-guard run over all its rules, in the same order", () => {
+    expect(controlTower).toHaveLength(1);
+    const [{ plugin, context, result }] = controlTower;
+    const rules = applicableRuleFiles(plugin.ruleFiles, resourceTypesOf(context.templatePaths));
+    const oneRun = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules });
+    const expected = new ErrorSeverityPlugin(plugin.name, oneRun).validate(context);
+    expect(expected.violations.length).toBeGreaterThan(3); // findings the register acknowledges, in several templates
+    expect(
+      new Set(expected.violations.map((v) => v.violatingResources[0].templatePath)).size,
+    ).toBeGreaterThan(1);
+    expect(result).toEqual(expected);
+  });
+
+  test("the linter's report is the one CDK's linter returns in-process on the same templates", () => {
+    const [{ context, result }] = linter;
+    expect(result.violations.length).toBeGreaterThan(0); // the hard-coded availability-zone warnings
+    expect(result).toEqual(new CloudFormationValidatePlugin().validate(context));
   });
 });

@@ -11,6 +11,7 @@ import {
   controlTowerPlugin,
   ErrorSeverityPlugin,
   guardRuleFiles,
+  mergeGuardReports,
   POLICIES_DIR,
   resourceTypesOf,
   tapGuardPlugin,
@@ -154,5 +155,57 @@ describe('the Control Tower plugin runs only the rules that can select a resourc
     const selective = controlTowerPlugin().validate(context);
     expect(selective.violations.length).toBeGreaterThan(3);
     expect(strip(selective)).toEqual(strip(new CfnGuardValidator({}).validate(context)));
+  });
+});
+
+describe('the Control Tower layer runs its rules in two cfn-guard runs and reports as one run would', () => {
+  // Two rule files, each failing on a resource of both templates: one run reports template by template, each in
+  // rule-file order; the two runs (one per rule file) report rule by rule.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-merge-'));
+  const rule = (name: string, type: string) => {
+    const file = path.join(dir, `${name}.guard`);
+    fs.writeFileSync(
+      file,
+      `let selected = Resources.*[ Type == '${type}' ]\n` +
+        `rule ${name} when %selected !empty {\n  %selected.Properties.Marker exists\n}\n`,
+    );
+    return file;
+  };
+  const rules = [rule('a_topic_marked', 'AWS::SNS::Topic'), rule('b_queue_marked', 'AWS::SQS::Queue')];
+  const templates = ['First', 'Second'].map((name) => {
+    const file = path.join(dir, `${name}.template.json`);
+    const resources = {
+      Topic: { Type: 'AWS::SNS::Topic', Properties: {} },
+      Queue: { Type: 'AWS::SQS::Queue', Properties: {} },
+    };
+    fs.writeFileSync(file, JSON.stringify({ Resources: resources }));
+    return file;
+  });
+  const context = { templatePaths: templates } as never;
+  const run = (files: string[]) =>
+    new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: files }).validate(context);
+  const where = (report: {
+    violations: Array<{ ruleName: string; violatingResources: Array<{ templatePath: string }> }>;
+  }) => report.violations.map((v) => `${path.basename(v.violatingResources[0].templatePath)} ${v.ruleName}`);
+
+  test('one run reports template by template, in rule-file order', () => {
+    expect(where(run(rules))).toEqual([
+      'First.template.json a_topic_marked',
+      'First.template.json b_queue_marked',
+      'Second.template.json a_topic_marked',
+      'Second.template.json b_queue_marked',
+    ]);
+  });
+
+  test('the two runs, merged, give exactly the report of one run', () => {
+    const parts = [run(rules.slice(0, 1)), run(rules.slice(1))];
+    expect(where({ violations: parts.flatMap((p) => p.violations) })).not.toEqual(where(run(rules)));
+    expect(mergeGuardReports(parts, templates)).toEqual(run(rules));
+  });
+
+  test('the merged report fails when one run fails, and passes when both pass', () => {
+    const pass = { success: true, violations: [] };
+    expect(mergeGuardReports([pass, run(rules.slice(1))], templates).success).toBe(false);
+    expect(mergeGuardReports([pass, pass], templates)).toEqual(pass);
   });
 });

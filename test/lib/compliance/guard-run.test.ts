@@ -26,7 +26,7 @@ describe('StartableCfnGuard: cfn-guard started early in a worker thread, its rep
 
     const guard = new StartableCfnGuard(props);
     const spy = jest.spyOn(CfnGuardValidator.prototype, 'validate');
-    guard.start([file]);
+    guard.start({ templatePaths: [file] });
     const started = guard.validate(context);
     expect(spy).not.toHaveBeenCalled();
     expect(started).toEqual(inProcess);
@@ -36,7 +36,7 @@ describe('StartableCfnGuard: cfn-guard started early in a worker thread, its rep
     const started = template({ First: silentAlarm });
     const asked = template({ Other: silentAlarm, Another: silentAlarm });
     const guard = new StartableCfnGuard(props);
-    guard.start([started]);
+    guard.start({ templatePaths: [started] });
     const spy = jest.spyOn(CfnGuardValidator.prototype, 'validate');
     const report = guard.validate({ templatePaths: [asked] } as never);
     expect(spy).toHaveBeenCalledTimes(1);
@@ -47,7 +47,7 @@ describe('StartableCfnGuard: cfn-guard started early in a worker thread, its rep
   test('a started run is used once: the next validate() runs in-process', () => {
     const file = template({ First: silentAlarm });
     const guard = new StartableCfnGuard(props);
-    guard.start([file]);
+    guard.start({ templatePaths: [file] });
     guard.validate({ templatePaths: [file] } as never);
     const spy = jest.spyOn(CfnGuardValidator.prototype, 'validate');
     guard.validate({ templatePaths: [file] } as never);
@@ -66,7 +66,7 @@ describe('StartableCfnGuard: cfn-guard started early in a worker thread, its rep
     }
     expect(inProcess).toContain(`ENOENT: no such file or directory, stat '${missing}'`);
     const guard = new StartableCfnGuard(brokenProps);
-    guard.start([file]);
+    guard.start({ templatePaths: [file] });
     expect(() => guard.validate({ templatePaths: [file] } as never)).toThrow(inProcess);
   });
 });
