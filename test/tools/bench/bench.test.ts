@@ -117,7 +117,11 @@ describe('summarize and format: medians, the gated/ungated ratio, where the time
 
   test('the printed block quotes the ratio and each phase', () => {
     const lines = formatSummary(summarize(pairs));
-    expect(lines).toContain('ratio gated / ungated:             2.50');
+    expect(lines).toContain('ratio gated / ungated:             2.50 (target: at most 3.5, met)');
+    const slow = [{ ...pairs[0], on: run(true, 3600) }];
+    expect(formatSummary(summarize(slow))).toContain(
+      'ratio gated / ungated:             3.60 (target: at most 3.5, not met)',
+    );
     expect(lines.some((l) => /^ {2}plugin B +100$/.test(l))).toBe(true);
     expect(formatPair(pairs[1], 1)).toBe('  2   on,off        1400       3500   2.50   (1000 / 1000)');
   });
