@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup-after-env.ts'],
   // The default reporter, printing a file's console output only when one of its tests fails; the summary stays.
   reporters: ['<rootDir>/test/quiet-reporter.js', 'summary'],
   // Type-checking is `npm run build` (tsc); with isolatedModules in tsconfig.json ts-jest only transpiles.

@@ -44,6 +44,12 @@ export class StartableCfnGuard implements IPolicyValidationPlugin {
     this.started = { templatePaths: JSON.stringify(context.templatePaths), worker, answer };
   }
 
+  /** Stops a started run that will not be read. */
+  public discard(): void {
+    this.started?.worker.terminate();
+    this.started = undefined;
+  }
+
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const started = this.started;
     this.started = undefined;

@@ -113,6 +113,7 @@ export class ControlTowerPlugin implements IPolicyValidationPlugin {
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const rules = applicableRuleFiles(this.ruleFiles, resourceTypesOf(context.templatePaths));
     const started = this.started?.rules === JSON.stringify(rules) ? this.started.runs : undefined;
+    if (!started) this.started?.runs.forEach((run) => run.discard());
     this.started = undefined;
     const reports = (started ?? controlTowerRuns(rules)).map((run) => run.validate(context));
     return asErrors(mergeGuardReports(reports, context.templatePaths));
@@ -135,14 +136,23 @@ function controlTowerRuns(rules: readonly string[]): StartableCfnGuard[] {
  * The report one cfn-guard run over all the rule files would give, from runs over contiguous slices of them in
  * order: failed when one failed, violations in cfn-guard's order, template by template (in `templatePaths` order),
  * then rule file by rule file. Each run lists its violations in that order; a stable sort by template interleaves
- * them. A test compares the result with a single run on the real templates.
+ * them. cfn-guard reports a template by its real path (symbolic links and `..` resolved), so both sides are
+ * compared as real paths. A test compares the result with a single run on the real templates.
  */
 export function mergeGuardReports(
   reports: readonly PolicyValidationPluginReport[],
   templatePaths: readonly string[],
 ): PolicyValidationPluginReport {
+  const real = (file: string) => {
+    try {
+      return fs.realpathSync(file);
+    } catch {
+      return path.resolve(file);
+    }
+  };
+  const order = templatePaths.map(real);
   const template = (v: PolicyValidationPluginReport['violations'][number]) =>
-    templatePaths.indexOf(v.violatingResources[0]?.templatePath ?? '');
+    order.indexOf(real(v.violatingResources[0]?.templatePath ?? ''));
   return {
     success: reports.every((r) => r.success),
     violations: reports.flatMap((r) => r.violations).sort((a, b) => template(a) - template(b)),

@@ -19,30 +19,50 @@ export function cdkAddsItsLinter(app: App): boolean {
 
 let processLinter: PluginWorker | undefined;
 
+/** The template the linter's worker lints once when it starts (result discarded). */
+const WARM_UP_TEMPLATE = path.join(__dirname, 'linter-warm-up.template.json');
+
 /**
  * The process's linter worker: `new CloudFormationValidatePlugin()` (default props, as CDK constructs its shared
  * instance) in a worker thread, warmed up as soon as it starts. Its engine takes about 1.7 s to build the first
- * time in a process and 0.15 s after that, so it is built while the main thread constructs the app. One per
- * process, like CDK's own shared instance, so a process that synthesizes many apps (the tests) builds it once.
+ * time in a process and 0.15 s after that, so it is built while the main thread constructs the app. One per module
+ * instance, like CDK's own shared instance (under Jest: one per test file, stopped after it by test/setup-after-env.ts).
  */
 function linterWorker(): PluginWorker {
   if (processLinter) return processLinter;
   // The linter's engine is a 9 MB WebAssembly module. V8 compiles it with its baseline compiler (Liftoff) and then
   // again, in background threads, with its optimizing one: about half of the linter's 6 CPU seconds, on a 2-CPU
   // machine where every layer of the gate competes for CPU. With Liftoff only, the linter takes 3 CPU seconds.
-  // WebAssembly's semantics do not depend on the compiler tier: the diagnostics are the same. V8 reads the flag
-  // when it compiles a module, process-wide; nothing else in a synthesis runs WebAssembly.
-  v8.setFlagsFromString(LINTER_V8_FLAGS.join(' '));
+  // WebAssembly's semantics do not depend on the compiler tier: the diagnostics are the same (a test compares
+  // fresh processes with and without the flag). V8 reads the flag when it compiles a module, process-wide;
+  // nothing else in a synthesis runs WebAssembly. TAP_LINTER_LIFTOFF_ONLY=false keeps V8's defaults.
+  const flags = linterV8Flags();
+  if (flags.length > 0) v8.setFlagsFromString(flags.join(' '));
   processLinter = new PluginWorker({
     pluginModule: require.resolve('aws-cdk-lib'),
     pluginClass: 'CloudFormationValidatePlugin',
-    warmUp: true,
+    warmUp: WARM_UP_TEMPLATE,
   });
   return processLinter;
 }
 
+/** Stops the linter worker of this module instance, if any (the next lint starts a new one). */
+export function stopCloudFormationLinter(): void {
+  processLinter?.terminate();
+  processLinter = undefined;
+}
+
 /** The V8 flags set before the linter's WebAssembly module is compiled (a test checks this Node knows them). */
 export const LINTER_V8_FLAGS: readonly string[] = ['--liftoff-only'];
+
+/**
+ * The V8 flags the gate sets for the linter: {@link LINTER_V8_FLAGS}, or none when `TAP_LINTER_LIFTOFF_ONLY` is
+ * `false` (the way out if a host's V8 aborts with "--liftoff-only: treating bailout as fatal error": Liftoff
+ * cannot compile an instruction the host lacks, and the flag forbids the fallback; docs/decisions.md).
+ */
+export function linterV8Flags(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  return env.TAP_LINTER_LIFTOFF_ONLY === 'false' ? [] : LINTER_V8_FLAGS;
+}
 
 /** Directory of the `@aws/cloudformation-validate` package bundled with aws-cdk-lib (the linter's engine). */
 export function linterEngineDir(): string {

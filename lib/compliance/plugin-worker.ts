@@ -3,15 +3,24 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 
 /**
  * The code of the worker thread: constructs one validation plugin (`new <pluginClass>(props)` from
- * `pluginModule`), optionally validates a one-resource template once to warm it up (result discarded), then answers
- * each request with `plugin.validate(context)`, posted as `{ report }` or `{ error }` (also when the plugin could
- * not be constructed or the report cannot be posted), then, whatever happened, sets the request's flag and notifies
- * it so the main thread stops waiting. Requests are answered one at a time, in order.
+ * `pluginModule`), optionally validates a warm-up template once (result discarded), then answers each request
+ * with `plugin.validate(context)`, posted as `{ report }` or `{ error }` (also when the plugin could not be
+ * constructed or the report cannot be posted), then, whatever happened, sets the request's flag and notifies it so
+ * the main thread stops waiting. Requests are answered one at a time, in order. A worker that stops (the plugin
+ * calls `process.exit`, say) sets the shared `exited` flag and releases the request it was answering.
  */
 const WORKER = `
-const { workerData: { pluginModule, pluginClass, props, warmUp }, parentPort } = require('worker_threads');
-const fs = require('fs'), os = require('os'), path = require('path');
+const { workerData: { pluginModule, pluginClass, props, warmUp, exited }, parentPort } = require('worker_threads');
 const message = (e) => (e instanceof Error ? e.message : String(e));
+let current;
+const release = (done) => {
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+};
+process.on('exit', () => {
+  Atomics.store(exited, 0, 1);
+  if (current) release(current);
+});
 let plugin, failure;
 try {
   plugin = new (require(pluginModule)[pluginClass])(props);
@@ -19,18 +28,14 @@ try {
   failure = message(e);
 }
 if (plugin && warmUp) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tap-warm-up-'));
   try {
-    const templatePath = path.join(dir, 'WarmUp.template.json');
-    fs.writeFileSync(templatePath, JSON.stringify({ Resources: { WarmUp: { Type: 'AWS::SNS::Topic' } } }));
-    plugin.validate({ templatePaths: [templatePath], stackTemplates: [{ stackConstructPath: 'WarmUp', templatePath }] });
+    plugin.validate({ templatePaths: [warmUp], stackTemplates: [{ stackConstructPath: 'WarmUp', templatePath: warmUp }] });
   } catch {
     // Only a warm-up: the requests report the plugin's own errors.
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 parentPort.on('message', ({ context, port, done }) => {
+  current = done;
   try {
     if (failure !== undefined) throw new Error(failure);
     port.postMessage({ report: plugin.validate(context) });
@@ -38,14 +43,17 @@ parentPort.on('message', ({ context, port, done }) => {
     port.postMessage({ error: message(e) });
   } finally {
     port.close();
-    Atomics.store(done, 0, 1);
-    Atomics.notify(done, 0);
+    current = undefined;
+    release(done);
   }
 });
 `;
 
 /** How long an answer is waited for before the main thread gives up (the engines take seconds on this stack). */
 const WAIT_LIMIT_MS = 10 * 60 * 1000;
+
+/** How often a wait checks whether the worker has stopped (a stopped worker answers no queued request). */
+const EXIT_CHECK_MS = 1000;
 
 /** What of a validation context crosses to the worker: its data, not the app construct. */
 export type WorkerContext = Pick<IPolicyValidationContext, 'templatePaths'> &
@@ -66,12 +74,12 @@ export interface PluginWorkerOptions {
   /** The props the plugin is constructed with (structured-cloned into the worker). */
   readonly props?: unknown;
   /**
-   * Validate a one-resource template once as soon as the worker starts (result discarded), so an engine that is
-   * slow to build the first time in a process is built before the first request.
+   * A template the plugin validates once as soon as the worker starts (result discarded), so an engine that is slow
+   * to build the first time in a process is built before the first request.
    *
-   * @default false
+   * @default - no warm-up
    */
-  readonly warmUp?: boolean;
+  readonly warmUp?: string;
 }
 
 /**
@@ -86,12 +94,14 @@ export interface PluginWorkerOptions {
  */
 export class PluginWorker {
   private readonly worker: Worker;
+  /** Set by the worker when it stops. */
+  private readonly exited = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(options: PluginWorkerOptions) {
-    const { pluginModule, pluginClass, props, warmUp = false } = options;
+    const { pluginModule, pluginClass, props, warmUp } = options;
     this.worker = new Worker(WORKER, {
       eval: true,
-      workerData: { pluginModule, pluginClass, props, warmUp },
+      workerData: { pluginModule, pluginClass, props, warmUp, exited: this.exited },
     });
     this.worker.unref(); // a process that is done does not wait for it
   }
@@ -106,8 +116,12 @@ export class PluginWorker {
     const { port1, port2 } = new MessageChannel();
     this.worker.postMessage({ context: workerContext(context), port: port2, done }, [port2]);
     return () => {
-      if (Atomics.wait(done, 0, 0, WAIT_LIMIT_MS) === 'timed-out') {
-        throw new Error(`the validation worker did not answer within ${WAIT_LIMIT_MS / 60000} minutes`);
+      for (let waited = 0; Atomics.wait(done, 0, 0, EXIT_CHECK_MS) === 'timed-out'; waited += EXIT_CHECK_MS) {
+        if (Atomics.load(this.exited, 0) === 1)
+          throw new Error('the validation worker stopped without answering');
+        if (waited >= WAIT_LIMIT_MS) {
+          throw new Error(`the validation worker did not answer within ${WAIT_LIMIT_MS / 60000} minutes`);
+        }
       }
       const result = (receiveMessageOnPort(port1)?.message ?? {
         error: 'the validation worker posted no report',

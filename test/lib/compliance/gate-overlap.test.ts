@@ -12,6 +12,7 @@ import {
 } from '../../../lib/compliance/guard';
 import { StartableCfnGuard } from '../../../lib/compliance/guard-run';
 import { OffThreadCloudFormationValidate } from '../../../lib/compliance/linter';
+import { PluginWorker } from '../../../lib/compliance/plugin-worker';
 import { synthWithGate } from '../../helpers/gate';
 
 /** What a spied validate() was asked and returned (copied as returned: CDK then edits the report objects). */
@@ -43,6 +44,8 @@ function record<T>(cls: { prototype: T }): Array<Call<T>> {
  */
 describe('the linter and the Guard layers overlap the in-process layers without changing their reports', () => {
   const start = jest.spyOn(StartableCfnGuard.prototype, 'start');
+  const linterStart = jest.spyOn(OffThreadCloudFormationValidate.prototype, 'start');
+  const requests = jest.spyOn(PluginWorker.prototype, 'request');
   const guardRuns = record(StartableCfnGuard);
   const controlTower = record(ControlTowerPlugin);
   const linter = record(OffThreadCloudFormationValidate);
@@ -54,6 +57,11 @@ describe('the linter and the Guard layers overlap the in-process layers without 
       order < Math.min(...(StartableCfnGuard.prototype.validate as jest.Mock).mock.invocationCallOrder),
   );
   const mainThreadRuns = [guardInProcess.mock.calls.length, linterInProcess.mock.calls.length];
+  const linterStartedFirst =
+    linterStart.mock.invocationCallOrder.length === 1 &&
+    linterStart.mock.invocationCallOrder[0] <
+      Math.min(...(OffThreadCloudFormationValidate.prototype.validate as jest.Mock).mock.invocationCallOrder);
+  const requestCount = requests.mock.calls.length;
   jest.restoreAllMocks();
 
   test('the dev stack passes the gate', () => {
@@ -79,6 +87,10 @@ describe('the linter and the Guard layers overlap the in-process layers without 
 
   test('three cfn-guard runs (Control Tower in two) started before any was asked; no engine ran on the main thread', () => {
     expect([guardRuns.length, startedFirst, mainThreadRuns, linter.length]).toEqual([3, true, [0, 0], 1]);
+  });
+
+  test('the linter was started before it was asked, and its report is the started run (one request per engine run)', () => {
+    expect([linterStartedFirst, requestCount]).toEqual([true, 4]);
   });
 
   test("each cfn-guard run's report is the one the validator returns in-process on the same templates", () => {

@@ -185,8 +185,11 @@ describe('the Control Tower layer runs its rules in two cfn-guard runs and repor
   const run = (files: string[]) =>
     new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: files }).validate(context);
   const where = (report: {
-    violations: Array<{ ruleName: string; violatingResources: Array<{ templatePath: string }> }>;
-  }) => report.violations.map((v) => `${path.basename(v.violatingResources[0].templatePath)} ${v.ruleName}`);
+    violations: Array<{ ruleName: string; violatingResources: Array<{ templatePath?: string }> }>;
+  }) =>
+    report.violations.map(
+      (v) => `${path.basename(v.violatingResources[0].templatePath ?? '')} ${v.ruleName}`,
+    );
 
   test('one run reports template by template, in rule-file order', () => {
     expect(where(run(rules))).toEqual([
@@ -201,6 +204,19 @@ describe('the Control Tower layer runs its rules in two cfn-guard runs and repor
     const parts = [run(rules.slice(0, 1)), run(rules.slice(1))];
     expect(where({ violations: parts.flatMap((p) => p.violations) })).not.toEqual(where(run(rules)));
     expect(mergeGuardReports(parts, templates)).toEqual(run(rules));
+  });
+
+  test("templates named through a symbolic link (cfn-guard reports real paths): still one run's order", () => {
+    const link = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ct-link-')), 'templates');
+    fs.symlinkSync(dir, link);
+    const linked = templates.map((t) => path.join(link, path.basename(t)));
+    const runOn = (files: string[]) =>
+      new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: files }).validate({
+        templatePaths: linked,
+      } as never);
+    const parts = [runOn(rules.slice(0, 1)), runOn(rules.slice(1))];
+    expect(where(mergeGuardReports(parts, linked))).toEqual(where(runOn(rules)));
+    expect(mergeGuardReports(parts, linked)).toEqual(runOn(rules));
   });
 
   test('the merged report fails when one run fails, and passes when both pass', () => {

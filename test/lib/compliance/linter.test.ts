@@ -6,6 +6,7 @@ import * as path from 'path';
 import {
   cdkAddsItsLinter,
   LINTER_V8_FLAGS,
+  linterV8Flags,
   OffThreadCloudFormationValidate,
 } from '../../../lib/compliance/linter';
 import { PluginWorker } from '../../../lib/compliance/plugin-worker';
@@ -106,6 +107,48 @@ describe('cdkAddsItsLinter: exactly when CDK would add its bundled linter', () =
 });
 
 describe('the V8 flags set for the linter', () => {
+  // Each engine lints in a fresh process: one with the flags on its command line, one with V8's defaults.
+  test('the linter reports exactly the same with and without them (fresh processes)', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'linter-tiers-')), 'Tiers.template.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        Resources: {
+          Topic: { Type: 'AWS::SNS::Topic', Properties: { NoSuchProperty: 1 } },
+          Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+          Subnet: {
+            Type: 'AWS::EC2::Subnet',
+            Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/24', AvailabilityZone: 'us-east-2a' },
+          },
+          Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 'soon' } },
+        },
+      }),
+    );
+    const script =
+      "const { CloudFormationValidatePlugin } = require('aws-cdk-lib');" +
+      `const t = ${JSON.stringify(file)};` +
+      'const r = new CloudFormationValidatePlugin().validate({ templatePaths: [t], stackTemplates: [{ stackConstructPath: "S", templatePath: t }] });' +
+      'process.stdout.write(JSON.stringify(r));';
+    const lint = (flags: readonly string[]) => {
+      const res = spawnSync(process.execPath, [...flags, '-e', script], {
+        cwd: path.join(__dirname, '..', '..', '..'),
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      expect([res.status, res.stderr]).toEqual([0, '']);
+      return JSON.parse(res.stdout) as { violations: Array<{ ruleName: string }> };
+    };
+    const withFlags = lint(LINTER_V8_FLAGS);
+    expect(new Set(withFlags.violations.map((v) => v.ruleName)).size).toBeGreaterThanOrEqual(3);
+    expect(withFlags).toEqual(lint([]));
+  });
+
+  test('TAP_LINTER_LIFTOFF_ONLY=false keeps V8 defaults; anything else sets the flags', () => {
+    expect(linterV8Flags({ TAP_LINTER_LIFTOFF_ONLY: 'false' })).toEqual([]);
+    expect(linterV8Flags({})).toEqual(LINTER_V8_FLAGS);
+    expect(linterV8Flags({ TAP_LINTER_LIFTOFF_ONLY: 'true' })).toEqual(LINTER_V8_FLAGS);
+  });
+
   test('this Node knows each of them: setting them prints nothing and the process exits 0', () => {
     const res = spawnSync(
       process.execPath,

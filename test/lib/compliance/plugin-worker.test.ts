@@ -13,7 +13,7 @@ function file(text: string): string {
 }
 
 const workers: PluginWorker[] = [];
-function worker(pluginClass: string, props?: unknown, warmUp = false): PluginWorker {
+function worker(pluginClass: string, props?: unknown, warmUp?: string): PluginWorker {
   const w = new PluginWorker({ pluginModule: PLUGINS, pluginClass, props, warmUp });
   workers.push(w);
   return w;
@@ -50,9 +50,27 @@ describe('PluginWorker: a validation plugin in a worker thread, asked synchronou
     ]);
   });
 
-  test('with warmUp, the plugin validates once before the first request', () => {
-    const report = worker('EchoPlugin', { prefix: 'W' }, true).request({ templatePaths: [file('beta')] })();
-    expect(echoed(report).call).toBe(2);
+  test('with warmUp, the plugin validates that template once before the first request', () => {
+    const report = worker('EchoPlugin', { prefix: 'W' }, file('warm')).request({
+      templatePaths: [file('beta')],
+    })();
+    expect([report.violations.map((v) => v.ruleName), echoed(report).call]).toEqual([['W:beta'], 2]);
+  });
+
+  test('a warm-up that fails is only a warm-up: the requests are answered', () => {
+    const missing = path.join(os.tmpdir(), 'no-such-dir', 'warm.template.json');
+    const report = worker('EchoPlugin', { prefix: 'M' }, missing).request({
+      templatePaths: [file('gamma')],
+    })();
+    expect(report.violations.map((v) => v.ruleName)).toEqual(['M:gamma']);
+  });
+
+  test('a worker that stops while validating: that request and the ones queued behind it throw, none hangs', () => {
+    const w = worker('ExitingPlugin');
+    const first = w.request({ templatePaths: [file('e1')] });
+    const second = w.request({ templatePaths: [file('e2')] });
+    expect(first).toThrow(/posted no report|stopped without answering/);
+    expect(second).toThrow('the validation worker stopped without answering');
   });
 
   test("a plugin that cannot be constructed: every request throws the constructor's message", () => {
