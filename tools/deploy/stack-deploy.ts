@@ -120,11 +120,6 @@ async function forwardTargets(elbv2: StackDeployClients['elbv2'], listenerArn: s
   return forward?.TargetGroupArn ? [forward.TargetGroupArn] : [];
 }
 
-/**
- * The color production forwards to now, read from the live listeners (DescribeListeners). Refuses when
- * production is split between both groups (a deployment is shifting traffic), forwards to a group that is
- * neither blue nor green, or when the test listener does not forward to the other color.
- */
 /** Stack statuses this command will not deploy over, with what to do instead. */
 const STUCK_STATUSES: Readonly<Record<string, string>> = {
   ROLLBACK_COMPLETE:
@@ -136,6 +131,11 @@ const STUCK_STATUSES: Readonly<Record<string, string>> = {
     'an update rollback stopped: continue it (aws cloudformation continue-update-rollback), then run this again',
 };
 
+/**
+ * The color production forwards to now, read from the live listeners (DescribeListeners). Refuses when
+ * production is split between both groups (a deployment is shifting traffic), forwards to a group that is
+ * neither blue nor green, or when the test listener does not forward to the other color.
+ */
 export async function liveTargetGroup(
   elbv2: StackDeployClients['elbv2'],
   live: LiveListeners,
@@ -295,8 +295,8 @@ export async function stackDeploy(
     };
   }
   const exists = stack !== undefined && status !== 'REVIEW_IN_PROGRESS' && !resuming;
-  if (stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
-    return { status: 'refused', reasons: [`${stackName} is ${stack.StackStatus}: wait for it to finish`] };
+  if (status?.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS') {
+    return { status: 'refused', reasons: [`${stackName} is ${status}: wait for it to finish`] };
   }
 
   let breakGlass = false;

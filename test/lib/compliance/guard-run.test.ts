@@ -54,6 +54,16 @@ describe('StartableCfnGuard: cfn-guard started early in a worker thread, its rep
     expect(spy).toHaveBeenCalledTimes(1);
   });
 
+  test('a discarded run is not read: the next validate() runs in-process', () => {
+    const file = template({ First: silentAlarm });
+    const guard = new StartableCfnGuard(props);
+    guard.start({ templatePaths: [file] });
+    guard.discard();
+    const spy = jest.spyOn(CfnGuardValidator.prototype, 'validate');
+    guard.validate({ templatePaths: [file] } as never);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
   test('a validator failure in the worker is thrown by validate() with the validator message', () => {
     const file = template({ First: silentAlarm });
     const missing = path.join(path.dirname(file), 'missing.guard');
